@@ -1,0 +1,574 @@
+"""``bbc``: the command line over the same core the window uses, for administrators, scripts and tests.
+
+Every verb is parse → one core call → format. Exit 0 on success, 1 on a user error (one Chinese
+line on stderr, never a traceback), 2 on a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from bbc_desktop import __version__
+from bbc_desktop.core.errors import BbcError, ValidationError
+
+EXIT_OK, EXIT_USER, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with its usage errors in Chinese (exit code 2 as usual)."""
+
+    def error(self, message: str) -> NoReturn:
+        replacements = {
+            "the following arguments are required": "缺少必填参数",
+            "unrecognized arguments": "无法识别的参数",
+            "invalid choice": "无效的选项",
+            "expected one argument": "需要一个取值",
+            "argument ": "参数 ",
+            "invalid int value": "不是整数",
+        }
+        for english, chinese in replacements.items():
+            message = message.replace(english, chinese)
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"用法错误：{message}\n")
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from bbc_desktop.db.session import open_database
+
+    return open_database(args.db)
+
+
+def _context(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from bbc_desktop.core.context import Context
+
+    ctx = Context()
+    if args.operator:
+        ctx.operator = args.operator
+    return ctx
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    db = _open(args)
+    print(f"数据库已就绪：{db.describe()}")
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from bbc_desktop.core.demo import generate
+
+    if args.tickets < 1 or args.tickets > 1_000_000:
+        raise ValidationError("演示工单数量应在 1 到 1000000 之间")
+    db = _open(args)
+    result = generate(db, args.tickets, _context(args), seed=args.seed)
+    count = result if isinstance(result, int) else len(result)
+    print(f"已生成演示工单 {count} 件：{db.describe()}")
+    return EXIT_OK
+
+
+def cmd_due(args: argparse.Namespace) -> int:
+    from bbc_desktop.core.calendar import WorkCalendar
+    from bbc_desktop.core.domain import Grade, parse_enum
+    from bbc_desktop.core.validation import parse_datetime
+
+    grade = parse_enum(Grade, args.grade, "牌色")
+    accepted = parse_datetime(args.accepted)
+    overrides: dict[Any, bool] = {}
+    if args.db or _env_db():
+        from bbc_desktop.core.tickets import load_calendar
+
+        with _open(args).session() as session:
+            calendar = load_calendar(session)
+    else:
+        calendar = WorkCalendar(overrides)
+    deadline = calendar.due(grade, accepted)
+    print(deadline.due.isoformat())
+    if deadline.provisional:
+        print("provisional")
+    return EXIT_OK
+
+
+def _env_db() -> bool:
+    import os
+
+    return bool(os.environ.get("BBC_DB"))
+
+
+def cmd_intake(args: argparse.Namespace) -> int:
+    from bbc_desktop.core.tickets import Intake, register
+    from bbc_desktop.core.validation import parse_datetime
+
+    intake = Intake(
+        content=_read_text(args.content),
+        grade=args.grade,
+        name=args.name or "",
+        phone=args.phone or "",
+        kind=args.kind,
+        company=args.company or "",
+        source=args.source,
+        category=args.category,
+        form=args.form,
+        confidential=args.confidential,
+        anonymous=args.anonymous,
+        accepted_at=parse_datetime(args.accepted) if args.accepted else None,
+        lead_unit=args.unit,
+        co_units=tuple(args.co_unit or ()),
+        dispatch_note=args.note or "",
+    )
+    db = _open(args)
+    with db.session() as session:
+        number = register(session, _context(args), intake).number
+    print(number)
+    return EXIT_OK
+
+
+def _read_text(value: str) -> str:
+    """``@FILE`` reads long content from a UTF-8 file; ``-`` reads standard input."""
+    if value == "-":
+        return sys.stdin.read()
+    if value.startswith("@"):
+        try:
+            return Path(value[1:]).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ValidationError(f"无法读取文件“{value[1:]}”：{exc}") from exc
+    return value
+
+
+def _rows(session, ids: list[int]) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+    from bbc_desktop.core.queries import load_tickets, summary
+    from bbc_desktop.core.tickets import load_calendar
+
+    ctx = _context_default()
+    calendar = load_calendar(session)
+    today = ctx.clock.today()
+    return [summary(t, today, calendar) for t in load_tickets(session, ids)]
+
+
+def _context_default():  # type: ignore[no-untyped-def]
+    from bbc_desktop.core.context import Context
+
+    return Context()
+
+
+def _print_table(rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        print("（没有符合条件的工单）")
+        return
+    for row in rows:
+        flags = []
+        if row["overdue"]:
+            flags.append(f"超期{row['overdue_workdays']}个工作日")
+        elif row["due_soon"]:
+            flags.append("即将到期")
+        if row["provisional"]:
+            flags.append("期限暂定")
+        print(
+            "\t".join(
+                [
+                    row["number"],
+                    row["grade_label"],
+                    row["status_label"],
+                    row["unit"] or "—",
+                    row["due"],
+                    row["reporter"] if not row["confidential"] else "保密",
+                    "、".join(flags),
+                ]
+            )
+        )
+    print(f"共 {len(rows)} 件")
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from bbc_desktop.core.queries import TicketFilter, filtered_ids
+
+    flt = TicketFilter.parse(status=args.status, grade=args.grade, unit=args.unit, overdue=args.overdue)
+    db = _open(args)
+    with db.session() as session:
+        ids = list(session.scalars(filtered_ids(session, flt, _context_default().clock.today())))
+        rows = _rows(session, ids)
+    if args.json:
+        _print_json(rows)
+    else:
+        _print_table(rows)
+    return EXIT_OK
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from bbc_desktop.core.queries import history
+    from bbc_desktop.core.tickets import get_ticket
+
+    db = _open(args)
+    with db.session() as session:
+        ticket = get_ticket(session, args.number)
+        row = _rows(session, [ticket.id])[0]
+        row["history"] = history(ticket)
+    if args.json:
+        _print_json([row])
+        return EXIT_OK
+    labels = [
+        ("受理编号", "number"),
+        ("牌色", "grade_label"),
+        ("状态", "status_label"),
+        ("反映人", "reporter"),
+        ("电话", "phone"),
+        ("受理时间", "accepted_at"),
+        ("承办单位", "unit"),
+        ("办理期限", "due"),
+        ("反映内容", "content"),
+        ("办理结果", "result"),
+        ("答复", "reply"),
+    ]
+    for label, key in labels:
+        value = row.get(key)
+        print(f"{label}：{value if value not in (None, '') else '—'}")
+    if row["provisional"]:
+        print("（办理期限为暂定：该年度节假日安排尚未录入）")
+    if row["overdue"]:
+        print(f"（已超期 {row['overdue_workdays']} 个工作日）")
+    print("办理记录：")
+    for event in row["history"]:
+        print(f"  {event['at']}  {event['account'] or ''}  {event['kind']}  {event['note']}")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from bbc_desktop.io.json_io import export_data
+
+    db = _open(args)
+    with db.session() as session:
+        data = export_data(session)
+    text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    target = Path(args.json)
+    try:
+        tmp = target.with_name(target.name + ".part")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(target)
+    except OSError as exc:
+        raise ValidationError(f"无法写入文件“{target}”：{exc.strerror}") from exc
+    print(f"已导出工单 {len(data['tickets'])} 件到 {target}")
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from bbc_desktop.io.json_io import import_data
+
+    try:
+        data = json.loads(Path(args.json).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ValidationError(f"无法读取文件“{args.json}”：{exc.strerror}") from exc
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValidationError(f"文件“{args.json}”不是有效的 JSON 数据：{exc}") from exc
+    db = _open(args)
+    with db.session() as session:
+        count = import_data(session, data)
+    print(f"已导入工单 {count} 件")
+    return EXIT_OK
+
+
+def cmd_holidays_import(args: argparse.Namespace) -> int:
+    from bbc_desktop.core.holidays import read_csv_file, save_days
+
+    days = read_csv_file(args.file)
+    db = _open(args)
+    with db.session() as session:
+        count = save_days(session, _context(args), days)
+    print(f"已录入节假日安排 {count} 天")
+    return EXIT_OK
+
+
+def cmd_holidays_list(args: argparse.Namespace) -> int:
+    from bbc_desktop.core.calendar import WorkCalendar
+    from bbc_desktop.core.holidays import list_days
+
+    db = _open(args)
+    with db.session() as session:
+        days = list_days(session, args.year)
+    calendar = WorkCalendar()
+    first, last = calendar.covered_years()
+    if days:
+        print(f"{args.year}年：已录入官方安排 {len(days)} 天")
+    elif calendar.covers(args.year):
+        print(f"{args.year}年：使用内置节假日数据（覆盖 {first}–{last} 年），未另行录入")
+    else:
+        print(
+            f"{args.year}年：内置数据（{first}–{last} 年）不含该年，且未录入官方安排；办理期限按周末和固定节日暂定"
+        )
+    for day in days:
+        print(f"{day.day.isoformat()}\t{'workday' if day.workday else 'holiday'}\t{day.name}")
+    return EXIT_OK
+
+
+def cmd_units(args: argparse.Namespace) -> int:
+    from bbc_desktop.core.units import list_units
+
+    db = _open(args)
+    with db.session() as session:
+        units = list_units(session, include_retired=args.all)
+        rows = [
+            {"name": u.name, "active": u.active, "deputy": u.deputy, "liaison": u.liaison, "phone": u.phone}
+            for u in units
+        ]
+    if args.json:
+        _print_json(rows)
+    else:
+        for row in rows:
+            print(row["name"] + ("" if row["active"] else "（已停用）"))
+    return EXIT_OK
+
+
+def cmd_settings(args: argparse.Namespace) -> int:
+    from bbc_desktop.core.settings import LABELS, all_settings, set_setting
+
+    db = _open(args)
+    with db.session() as session:
+        if args.key and args.value is not None:
+            set_setting(session, args.key, args.value)
+        values = all_settings(session)
+    for key, label in LABELS.items():
+        print(f"{key}\t{label}\t{values.get(key, '')}")
+    return EXIT_OK
+
+
+def _step(name: str, call: Callable[..., Any]) -> Callable[[argparse.Namespace], int]:
+    """A lifecycle verb: open, run one core step on the numbered ticket, print its new status."""
+
+    def run(args: argparse.Namespace) -> int:
+        from bbc_desktop.core.domain import Status
+
+        db = _open(args)
+        with db.session() as session:
+            ticket = call(session, _context(args), args)
+            status = Status(ticket.status).label
+            number = ticket.number
+        print(f"{number}\t{status}")
+        return EXIT_OK
+
+    run.__name__ = f"cmd_{name}"
+    return run
+
+
+def _when(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from bbc_desktop.core.validation import parse_datetime
+
+    return parse_datetime(args.at, "时间") if getattr(args, "at", None) else None
+
+
+def _lifecycle_verbs() -> list[
+    tuple[str, str, Callable[[argparse._ActionsContainer], None], Callable[..., Any]]
+]:
+    from bbc_desktop.core import tickets as t
+
+    def opts(*spec: tuple[str, dict[str, Any]]) -> Callable[[argparse._ActionsContainer], None]:
+        def add(parser: argparse._ActionsContainer) -> None:
+            for flag, kwargs in spec:
+                parser.add_argument(flag, **kwargs)
+
+        return add
+
+    at = ("--at", {"help": "发生时间 YYYY-MM-DD[THH:MM]，默认现在"})
+    return [
+        (
+            "dispatch",
+            "转办承办单位",
+            opts(
+                ("--unit", {"required": True, "help": "承办单位"}),
+                ("--co-unit", {"action": "append", "help": "协办单位（可重复）"}),
+                ("--note", {"default": "", "help": "批转意见"}),
+            ),
+            lambda s, c, a: t.dispatch(s, c, a.number, a.unit, tuple(a.co_unit or ()), a.note),
+        ),
+        (
+            "on-spot",
+            "当场解决（仅蓝牌）",
+            opts(("--result", {"required": True, "help": "办理结果"}), ("--method", {"default": "oral"})),
+            lambda s, c, a: t.resolve_on_spot(s, c, a.number, a.result, a.method),
+        ),
+        (
+            "result",
+            "登记承办单位的办理结果",
+            opts(
+                ("--text", {"required": True, "help": "办理结果"}),
+                ("--signer", {"default": "", "help": "主管领导签字"}),
+                ("--phone", {"default": "", "help": "联系电话"}),
+                at,
+            ),
+            lambda s, c, a: t.record_result(s, c, a.number, a.text, a.signer, a.phone, _when(a)),
+        ),
+        (
+            "reply",
+            "答复反映人",
+            opts(
+                ("--method", {"required": True, "help": "oral / written / phone"}),
+                ("--text", {"required": True, "help": "答复内容"}),
+                at,
+            ),
+            lambda s, c, a: t.reply(s, c, a.number, a.method, a.text, _when(a)),
+        ),
+        (
+            "visit",
+            "回访（不满意则重新办理）",
+            opts(
+                ("--satisfaction", {"required": True, "help": "satisfied / basically / unsatisfied"}),
+                ("--notes", {"default": "", "help": "回访情况"}),
+                ("--by", {"default": "", "help": "回访负责人"}),
+                at,
+            ),
+            lambda s, c, a: t.visit(s, c, a.number, a.satisfaction, a.notes, a.by, _when(a)),
+        ),
+        ("close", "结案", opts(("--note", {"default": ""})), lambda s, c, a: t.close(s, c, a.number, a.note)),
+        ("archive", "归档", opts(), lambda s, c, a: t.archive(s, c, a.number)),
+        (
+            "explain",
+            "解释说明（不属受理范围或因政策法规无法解决）",
+            opts(("--text", {"required": True}), ("--method", {"default": "oral"})),
+            lambda s, c, a: t.explain(s, c, a.number, a.text, a.method),
+        ),
+        (
+            "escalate",
+            "移交督办",
+            opts(("--note", {"default": ""})),
+            lambda s, c, a: t.escalate(s, c, a.number, a.note),
+        ),
+        (
+            "reassign",
+            "改派承办单位",
+            opts(("--unit", {"required": True}), ("--reason", {"required": True})),
+            lambda s, c, a: t.reassign(s, c, a.number, a.unit, a.reason),
+        ),
+        (
+            "grade",
+            "调整牌色",
+            opts(
+                ("--to", {"required": True, "help": "blue / yellow / red"}), ("--reason", {"required": True})
+            ),
+            lambda s, c, a: t.change_grade(s, c, a.number, a.to, a.reason),
+        ),
+        (
+            "void",
+            "作废（不删除）",
+            opts(("--reason", {"required": True})),
+            lambda s, c, a: t.void(s, c, a.number, a.reason),
+        ),
+    ]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="bbc",
+        description="“办不成事”反映窗口 命令行工具（与桌面程序使用同一数据库和规则）",
+        epilog="数据库：--db 文件路径或数据库地址，或环境变量 BBC_DB；默认使用本机用户数据目录中的文件。",
+    )
+    parser.add_argument("--version", action="version", version=f"bbc {__version__}")
+    parser.add_argument(
+        "--db", help="数据库文件路径或 SQLAlchemy 地址（默认：环境变量 BBC_DB 或用户数据目录）"
+    )
+    parser.add_argument("--operator", help="操作员（记入办理记录；默认：环境变量 BBC_OPERATOR 或系统用户名）")
+    sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
+    sub.required = True
+
+    p = sub.add_parser("init", help="创建或升级数据库")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("demo", help="生成演示数据")
+    p.add_argument("--tickets", type=int, default=300, help="工单数量（默认 300）")
+    p.add_argument("--seed", type=int, default=None, help="随机种子（相同种子生成相同数据）")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("due", help="计算办理期限（工作日）")
+    p.add_argument("--grade", required=True, help="blue / yellow / red（蓝牌 / 黄牌 / 红牌）")
+    p.add_argument("--accepted", required=True, help="受理时间 YYYY-MM-DD[THH:MM]")
+    p.set_defaults(func=cmd_due)
+
+    p = sub.add_parser("intake", help="受理并转办一件工单，输出受理编号")
+    p.add_argument("--name", default="", help="反映人姓名（企业为联系人）")
+    p.add_argument("--phone", default="", help="反映人电话")
+    p.add_argument("--content", required=True, help="反映内容；@文件 读取 UTF-8 文件，- 读取标准输入")
+    p.add_argument("--grade", required=True, help="blue / yellow / red")
+    p.add_argument("--unit", help="承办单位（不填则只受理不转办）")
+    p.add_argument("--co-unit", action="append", help="协办单位（可重复）")
+    p.add_argument("--note", default="", help="批转意见")
+    p.add_argument("--kind", default="person", help="person（群众）/ company（企业）")
+    p.add_argument("--company", default="", help="企业名称")
+    p.add_argument("--source", default="visit", help="visit / phone / letter / online / superior / other")
+    p.add_argument("--category", help="受理事项范围 1-5")
+    p.add_argument("--form", default="oral", help="oral（口头）/ written（书面）")
+    p.add_argument("--confidential", action="store_true", help="反映人要求保密")
+    p.add_argument("--anonymous", action="store_true", help="匿名反映（无法答复和回访）")
+    p.add_argument("--accepted", help="受理时间 YYYY-MM-DD[THH:MM]，默认现在")
+    p.set_defaults(func=cmd_intake)
+
+    p = sub.add_parser("list", help="列出工单（按紧急程度排序）")
+    p.add_argument("--status", help="状态，可用逗号分隔多个")
+    p.add_argument("--grade", help="牌色，可用逗号分隔多个")
+    p.add_argument("--unit", help="承办单位")
+    p.add_argument("--overdue", action="store_true", help="只列超期未办结的")
+    p.add_argument("--json", action="store_true", help="输出 JSON")
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("show", help="查看一件工单及其办理记录")
+    p.add_argument("number", help="受理编号")
+    p.add_argument("--json", action="store_true", help="输出 JSON")
+    p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("export", help="导出全部数据（JSON）")
+    p.add_argument("--json", required=True, metavar="FILE", help="导出文件")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("import", help="导入 bbc export 的数据（全部成功或全部不导入）")
+    p.add_argument("--json", required=True, metavar="FILE", help="导入文件")
+    p.set_defaults(func=cmd_import)
+
+    holidays = sub.add_parser("holidays", help="节假日安排")
+    hsub = holidays.add_subparsers(dest="holidays_command", metavar="操作", parser_class=_Parser)
+    hsub.required = True
+    p = hsub.add_parser("import", help="导入节假日 CSV（date,kind,name）")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_holidays_import)
+    p = hsub.add_parser("list", help="列出某年的节假日安排")
+    p.add_argument("--year", type=int, required=True)
+    p.set_defaults(func=cmd_holidays_list)
+
+    p = sub.add_parser("units", help="列出承办单位")
+    p.add_argument("--all", action="store_true", help="包括已停用的单位")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_units)
+
+    p = sub.add_parser("settings", help="查看或修改设置：bbc settings [键 值]")
+    p.add_argument("key", nargs="?")
+    p.add_argument("value", nargs="?")
+    p.set_defaults(func=cmd_settings)
+
+    for name, help_text, add_options, call in _lifecycle_verbs():
+        p = sub.add_parser(name, help=help_text)
+        p.add_argument("number", help="受理编号")
+        add_options(p)
+        p.set_defaults(func=_step(name, call))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except BbcError as exc:
+        print(f"错误：{exc.message}", file=sys.stderr)
+        return EXIT_USER
+    except KeyboardInterrupt:
+        print("已取消", file=sys.stderr)
+        return EXIT_USER
+    except Exception as exc:  # the last guard: a person sees one line, never a traceback
+        print(f"错误：程序内部错误（{type(exc).__name__}）：{exc}", file=sys.stderr)
+        return EXIT_USER
+
+
+if __name__ == "__main__":
+    sys.exit(main())

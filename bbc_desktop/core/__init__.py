@@ -1,0 +1,1 @@
+"""The counter's rules: tickets, grades, deadlines, numbering, lifecycle. Imports no Qt."""

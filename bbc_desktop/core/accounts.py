@@ -1,0 +1,39 @@
+"""Accounts as far as the ticket history needs them: who made each change."""
+
+from __future__ import annotations
+
+import getpass
+import os
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bbc_desktop.core.errors import ValidationError
+from bbc_desktop.db.models import Account
+
+SYSTEM = "system"
+
+
+def default_operator() -> str:
+    """``BBC_OPERATOR``, else the login name of the PC's user."""
+    name = os.environ.get("BBC_OPERATOR", "").strip()
+    if name:
+        return name
+    try:
+        return getpass.getuser() or SYSTEM
+    except (KeyError, OSError):
+        return SYSTEM
+
+
+def account_for(session: Session, username: str, now) -> Account:  # type: ignore[no-untyped-def]
+    """The account of ``username``, created as a front-desk account the first time it acts."""
+    name = (username or "").strip() or SYSTEM
+    if len(name) > 64:
+        raise ValidationError("操作员名称过长（最多64个字符）")
+    account = session.scalar(select(Account).where(Account.username == name))
+    if account is None:
+        role = "admin" if name == SYSTEM else "front_desk"
+        account = Account(username=name, display_name=name, role=role, active=True, created_at=now)
+        session.add(account)
+        session.flush()
+    return account

@@ -1,0 +1,186 @@
+"""Domain vocabulary: grades, statuses, sources, categories and their Chinese labels (DESIGN.md glossary)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TypeVar
+
+
+class Grade(StrEnum):
+    BLUE = "blue"
+    YELLOW = "yellow"
+    RED = "red"
+
+    @property
+    def label(self) -> str:
+        return {"blue": "蓝牌", "yellow": "黄牌", "red": "红牌"}[self.value]
+
+    @property
+    def workdays(self) -> int:
+        """Working days the unit has to answer (section 三(五) of the source document)."""
+        return {"blue": 3, "yellow": 5, "red": 10}[self.value]
+
+    @property
+    def rule(self) -> str:
+        """The source document's rule for the colour, shown beside the choice."""
+        return {
+            "blue": "能马上解决的：能当场解决的必须马上办结，不能当场办理的做好跟踪督办；3个工作日内答复",
+            "yellow": "涉及多个局委需协调的：先由政务服务大厅协调解决，多次协调仍未解决的移交区纪委监委和督查局督办；"
+            "5个工作日内答复",
+            "red": "涉及相关政策需研究的：提交区政府相关领导研究解决；10个工作日内答复",
+        }[self.value]
+
+
+class Status(StrEnum):
+    REGISTERED = "registered"
+    DISPATCHED = "dispatched"
+    ESCALATED = "escalated"
+    RESULT_RECEIVED = "result_received"
+    REPLIED = "replied"
+    VISITED = "visited"
+    EXPLAINED = "explained"
+    CLOSED = "closed"
+    ARCHIVED = "archived"
+    VOIDED = "voided"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+
+STATUS_LABELS: dict[Status, str] = {
+    Status.REGISTERED: "已受理",
+    Status.DISPATCHED: "已转办",
+    Status.ESCALATED: "已督办",
+    Status.RESULT_RECEIVED: "已办结",
+    Status.REPLIED: "已答复",
+    Status.VISITED: "已回访",
+    Status.EXPLAINED: "已解释说明",
+    Status.CLOSED: "已结案",
+    Status.ARCHIVED: "已归档",
+    Status.VOIDED: "已作废",
+}
+
+# Until the unit's result is in, the deadline runs and the ticket can become overdue.
+AWAITING_RESULT: frozenset[Status] = frozenset({Status.REGISTERED, Status.DISPATCHED, Status.ESCALATED})
+# No further change is possible in these states.
+FROZEN: frozenset[Status] = frozenset({Status.ARCHIVED, Status.VOIDED})
+FINISHED: frozenset[Status] = frozenset({Status.CLOSED, Status.ARCHIVED, Status.VOIDED})
+
+
+class Source(StrEnum):
+    VISIT = "visit"
+    PHONE = "phone"
+    LETTER = "letter"
+    ONLINE = "online"
+    SUPERIOR = "superior"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return {
+            "visit": "窗口来访",
+            "phone": "电话",
+            "letter": "来信",
+            "online": "网络",
+            "superior": "上级交办",
+            "other": "其他",
+        }[self.value]
+
+
+class Category(StrEnum):
+    """The five scope classes of section 三(三) of the source document."""
+
+    ATTITUDE = "1"
+    DELAY = "2"
+    IMPROPER_FEES = "3"
+    REFORM = "4"
+    SUPERIOR_TASK = "5"
+
+    @property
+    def label(self) -> str:
+        return {
+            "1": "服务态度差、工作效率低、相互推诿扯皮",
+            "2": "未及时受理、按时办结，或擅自截留、滞留申报材料",
+            "3": "吃拿卡要、擅自更改收费标准、违规收取押金保证金或搭车收费",
+            "4": "“放管服”改革和优化营商环境工作落实不力",
+            "5": "上级交办的其他工作任务不能按时落实",
+        }[self.value]
+
+
+class ReporterKind(StrEnum):
+    PERSON = "person"
+    COMPANY = "company"
+
+    @property
+    def label(self) -> str:
+        return {"person": "群众", "company": "企业"}[self.value]
+
+
+class ComplaintForm(StrEnum):
+    """Oral or written: a written complaint must get a written reply (section 三(六))."""
+
+    ORAL = "oral"
+    WRITTEN = "written"
+
+    @property
+    def label(self) -> str:
+        return {"oral": "口头", "written": "书面"}[self.value]
+
+
+class ReplyMethod(StrEnum):
+    ORAL = "oral"
+    WRITTEN = "written"
+    PHONE = "phone"
+
+    @property
+    def label(self) -> str:
+        return {"oral": "当面口头", "written": "书面", "phone": "电话"}[self.value]
+
+
+class Satisfaction(StrEnum):
+    SATISFIED = "satisfied"
+    BASICALLY = "basically"
+    UNSATISFIED = "unsatisfied"
+
+    @property
+    def label(self) -> str:
+        return {"satisfied": "满意", "basically": "基本满意", "unsatisfied": "不满意"}[self.value]
+
+
+class Role(StrEnum):
+    FRONT_DESK = "front_desk"
+    BACK_OFFICE = "back_office"
+    ADMIN = "admin"
+    LEADER = "leader"
+
+    @property
+    def label(self) -> str:
+        return {
+            "front_desk": "前台办理专员",
+            "back_office": "后台办理专员",
+            "admin": "管理员",
+            "leader": "领导/督查",
+        }[self.value]
+
+
+class AssignmentRole(StrEnum):
+    LEAD = "lead"
+    CO = "co"
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def parse_enum(enum: type[E], value: str | E, what: str) -> E:
+    """Turn user text (code or Chinese label) into an enum member, or raise a Chinese ValidationError."""
+    from bbc_desktop.core.errors import ValidationError
+
+    if isinstance(value, enum):
+        return value
+    text = str(value).strip()
+    for member in enum:
+        if text == member.value or text == getattr(member, "label", None):
+            return member
+    choices = "、".join(f"{m.value}（{getattr(m, 'label', m.value)}）" for m in enum)
+    raise ValidationError(f"{what}“{text}”无效，应为：{choices}")

@@ -1,0 +1,134 @@
+"""The ticket lifecycle as one explicit state machine (DESIGN.md: 受理 → 分类 → 转办 → 办结 → 反馈 → 回访 → 归档).
+
+``TRANSITIONS`` is the single table of which action may start from which status and where it
+leads; ``require`` is the only gate. Preconditions that depend on more than the status
+(grade, anonymity, reply form) are checked here too, so the GUI and the CLI cannot differ.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bbc_desktop.core.domain import ComplaintForm, Grade, ReplyMethod, Status
+from bbc_desktop.core.errors import TransitionError
+
+
+class Action(StrEnum):
+    DISPATCH = "dispatch"
+    RESOLVE_ON_SPOT = "resolve_on_spot"
+    RECORD_RESULT = "record_result"
+    REPLY = "reply"
+    VISIT = "visit"
+    CLOSE = "close"
+    ARCHIVE = "archive"
+    EXPLAIN = "explain"
+    ESCALATE = "escalate"
+    REASSIGN = "reassign"
+    CHANGE_GRADE = "change_grade"
+    VOID = "void"
+
+    @property
+    def label(self) -> str:
+        return ACTION_LABELS[self]
+
+
+ACTION_LABELS: dict[Action, str] = {
+    Action.DISPATCH: "转办",
+    Action.RESOLVE_ON_SPOT: "当场解决",
+    Action.RECORD_RESULT: "登记办理结果",
+    Action.REPLY: "答复反映人",
+    Action.VISIT: "回访",
+    Action.CLOSE: "结案",
+    Action.ARCHIVE: "归档",
+    Action.EXPLAIN: "解释说明",
+    Action.ESCALATE: "移交督办",
+    Action.REASSIGN: "改派承办单位",
+    Action.CHANGE_GRADE: "调整牌色",
+    Action.VOID: "作废",
+}
+
+S = Status
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: frozenset[Status]
+    target: Status | None  # None: the status does not change (e.g. a new grade)
+
+
+TRANSITIONS: dict[Action, Transition] = {
+    Action.DISPATCH: Transition(frozenset({S.REGISTERED}), S.DISPATCHED),
+    Action.RESOLVE_ON_SPOT: Transition(frozenset({S.REGISTERED}), S.REPLIED),
+    Action.RECORD_RESULT: Transition(frozenset({S.DISPATCHED, S.ESCALATED}), S.RESULT_RECEIVED),
+    Action.REPLY: Transition(frozenset({S.RESULT_RECEIVED}), S.REPLIED),
+    # A 不满意 visit reopens instead: see ``reopen_target``.
+    Action.VISIT: Transition(frozenset({S.REPLIED, S.EXPLAINED}), S.VISITED),
+    Action.CLOSE: Transition(frozenset({S.RESULT_RECEIVED, S.REPLIED, S.VISITED, S.EXPLAINED}), S.CLOSED),
+    Action.ARCHIVE: Transition(frozenset({S.CLOSED}), S.ARCHIVED),
+    Action.EXPLAIN: Transition(
+        frozenset({S.REGISTERED, S.DISPATCHED, S.ESCALATED, S.RESULT_RECEIVED}), S.EXPLAINED
+    ),
+    Action.ESCALATE: Transition(frozenset({S.DISPATCHED}), S.ESCALATED),
+    Action.REASSIGN: Transition(frozenset({S.DISPATCHED, S.ESCALATED}), S.DISPATCHED),
+    Action.CHANGE_GRADE: Transition(frozenset({S.REGISTERED, S.DISPATCHED, S.ESCALATED}), None),
+    Action.VOID: Transition(frozenset(set(Status) - {S.ARCHIVED, S.VOIDED}), S.VOIDED),
+}
+
+# Escalation targets by grade (section 三(六)): yellow after repeated failed coordination goes to the
+# discipline commission and the supervision bureau; red to the district leaders; any overdue unit
+# is followed by the discipline commission and the supervision bureau.
+SUPERVISION = "区纪委监委、区委区政府督查局"
+DISTRICT_LEADERS = "区委、区政府主要领导或分管区领导"
+
+
+def escalation_target(grade: Grade, overdue: bool) -> str:
+    if grade is Grade.RED:
+        return DISTRICT_LEADERS
+    if grade is Grade.YELLOW or overdue:
+        return SUPERVISION
+    raise TransitionError("蓝牌工单只有在超期未办结时才能移交区纪委监委和督查局督办")
+
+
+def require(
+    action: Action,
+    status: Status,
+    *,
+    grade: Grade | None = None,
+    anonymous: bool = False,
+    form: ComplaintForm | None = None,
+    reply_method: ReplyMethod | None = None,
+) -> Status | None:
+    """Raise ``TransitionError`` unless ``action`` is allowed now; return the status it leads to."""
+    if status is S.VOIDED:
+        raise TransitionError("该工单已作废，不能再做任何修改")
+    if status is S.ARCHIVED:
+        raise TransitionError("该工单已归档，不能再做任何修改")
+    transition = TRANSITIONS[action]
+    if status not in transition.sources:
+        allowed = "、".join(s.label for s in Status if s in transition.sources)
+        raise TransitionError(
+            f"工单当前状态为“{status.label}”，不能{action.label}（只有{allowed}的工单可以）"
+        )
+    if action is Action.RESOLVE_ON_SPOT and grade is not Grade.BLUE:
+        raise TransitionError("只有蓝牌工单可以当场解决；请先将牌色调整为蓝牌，或转办承办单位")
+    if action in (Action.REPLY, Action.VISIT) and anonymous:
+        raise TransitionError("匿名反映无法答复或回访，可直接结案")
+    if action is Action.CLOSE and not anonymous:
+        if status is S.RESULT_RECEIVED:
+            raise TransitionError("办理结果尚未答复反映人，不能结案")
+        if form is ComplaintForm.WRITTEN and reply_method is not ReplyMethod.WRITTEN:
+            raise TransitionError("书面投诉必须书面答复后才能结案")
+    return transition.target
+
+
+def allowed_actions(status: Status, **conditions: object) -> list[Action]:
+    """Every action ``require`` would let through now, in table order (for menus and buttons)."""
+    result = []
+    for action in Action:
+        try:
+            require(action, status, **conditions)  # type: ignore[arg-type]
+        except TransitionError:
+            continue
+        result.append(action)
+    return result

@@ -1,0 +1,185 @@
+"""Reading tickets: filters done in SQL, the urgency order of the queue, and plain summaries for output."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Select, and_, case, exists, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from bbc_desktop.core.calendar import WorkCalendar
+from bbc_desktop.core.domain import (
+    AWAITING_RESULT,
+    AssignmentRole,
+    Grade,
+    ReporterKind,
+    Status,
+    parse_enum,
+)
+from bbc_desktop.core.tickets import co_assignments, is_overdue, lead_assignment
+from bbc_desktop.core.units import find_unit
+from bbc_desktop.db.models import Assignment, Reporter, Ticket
+
+_AWAITING = [s.value for s in AWAITING_RESULT]
+
+
+@dataclass
+class TicketFilter:
+    statuses: tuple[Status, ...] = ()
+    grades: tuple[Grade, ...] = ()
+    unit: str | None = None
+    overdue: bool = False
+    accepted_from: date | None = None
+    accepted_to: date | None = None
+    text: str = ""
+
+    @classmethod
+    def parse(
+        cls,
+        status: str | None = None,
+        grade: str | None = None,
+        unit: str | None = None,
+        overdue: bool = False,
+    ) -> TicketFilter:
+        """From user text; each of status/grade may list several values separated by commas."""
+        statuses = tuple(parse_enum(Status, s, "状态") for s in (status or "").split(",") if s.strip())
+        grades = tuple(parse_enum(Grade, g, "牌色") for g in (grade or "").split(",") if g.strip())
+        return cls(statuses=statuses, grades=grades, unit=unit or None, overdue=overdue)
+
+
+def overdue_clause(today: date):  # type: ignore[no-untyped-def]
+    return and_(Ticket.status.in_(_AWAITING), Ticket.due_date < today)
+
+
+def filtered_ids(session: Session, flt: TicketFilter, today: date) -> Select[tuple[int]]:
+    """The ids matching ``flt`` in queue order: overdue first, then awaiting a result by due date, then the rest."""
+    urgency = case(
+        (overdue_clause(today), 0),
+        (Ticket.status.in_(_AWAITING), 1),
+        else_=2,
+    )
+    query = select(Ticket.id).order_by(urgency, Ticket.due_date, Ticket.id)
+    if flt.statuses:
+        query = query.where(Ticket.status.in_([s.value for s in flt.statuses]))
+    if flt.grades:
+        query = query.where(Ticket.grade.in_([g.value for g in flt.grades]))
+    if flt.overdue:
+        query = query.where(overdue_clause(today))
+    if flt.unit:
+        unit = find_unit(session, flt.unit)
+        query = query.where(
+            exists().where(
+                Assignment.ticket_id == Ticket.id,
+                Assignment.unit_id == unit.id,
+                Assignment.ended_at.is_(None),
+            )
+        )
+    if flt.accepted_from:
+        query = query.where(Ticket.accepted_at >= datetime.combine(flt.accepted_from, datetime.min.time()))
+    if flt.accepted_to:
+        query = query.where(Ticket.accepted_at < datetime.combine(flt.accepted_to, datetime.max.time()))
+    if flt.text.strip():
+        needle = f"%{flt.text.strip()}%"
+        query = query.join(Reporter, Reporter.id == Ticket.reporter_id).where(
+            or_(
+                Ticket.number.like(needle),
+                Ticket.content.like(needle),
+                Reporter.name.like(needle),
+                Reporter.company.like(needle),
+                Reporter.phone.like(needle),
+            )
+        )
+    return query
+
+
+def load_tickets(session: Session, ids: list[int]) -> list[Ticket]:
+    """The tickets of ``ids`` with their units, in the order of ``ids``."""
+    found: dict[int, Ticket] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        rows = session.scalars(
+            select(Ticket).where(Ticket.id.in_(chunk)).options(selectinload(Ticket.assignments))
+        )
+        found.update({t.id: t for t in rows})
+    return [found[i] for i in ids if i in found]
+
+
+def reporter_label(ticket: Ticket) -> str:
+    """办理对象 as the ledger names it: the company, or the person; 匿名 when anonymous."""
+    if ticket.anonymous:
+        return "匿名"
+    reporter = ticket.reporter
+    if reporter.kind == ReporterKind.COMPANY.value:
+        return reporter.company + (f"（{reporter.name}）" if reporter.name else "")
+    return reporter.name
+
+
+def summary(ticket: Ticket, today: date, calendar: WorkCalendar) -> dict[str, Any]:
+    """A ticket as plain data (the JSON of ``bbc list`` / ``bbc show``)."""
+    lead = lead_assignment(ticket)
+    overdue = is_overdue(ticket, today)
+    awaiting = Status(ticket.status) in AWAITING_RESULT
+    return {
+        "number": ticket.number,
+        "status": ticket.status,
+        "status_label": Status(ticket.status).label,
+        "grade": ticket.grade,
+        "grade_label": Grade(ticket.grade).label,
+        "source": ticket.source,
+        "category": ticket.category,
+        "form": ticket.form,
+        "confidential": ticket.confidential,
+        "anonymous": ticket.anonymous,
+        "reporter_kind": ticket.reporter.kind,
+        "reporter": reporter_label(ticket),
+        "name": ticket.reporter.name,
+        "company": ticket.reporter.company,
+        "phone": ticket.reporter.phone,
+        "content": ticket.content,
+        "accepted_at": ticket.accepted_at.isoformat(timespec="minutes"),
+        "received_by": ticket.received_by.display_name if ticket.received_by else "",
+        "unit": lead.unit.name if lead else None,
+        "co_units": [a.unit.name for a in co_assignments(ticket)],
+        "due": ticket.due_date.isoformat(),
+        "provisional": ticket.due_provisional,
+        "overdue": overdue,
+        "overdue_workdays": calendar.workdays_between(ticket.due_date, today) if overdue else 0,
+        "due_soon": awaiting and calendar.is_due_soon(ticket.due_date, today),
+        "dispatch_note": ticket.dispatch_note,
+        "result": ticket.result_text,
+        "result_at": ticket.result_at.isoformat(timespec="minutes") if ticket.result_at else None,
+        "reply_method": ticket.reply_method,
+        "reply": ticket.reply_text,
+        "satisfaction": ticket.satisfaction,
+        "escalated_to": ticket.escalated_to,
+        "closed_at": ticket.closed_at.isoformat(timespec="minutes") if ticket.closed_at else None,
+        "void_reason": ticket.void_reason,
+    }
+
+
+def history(ticket: Ticket) -> list[dict[str, Any]]:
+    return [
+        {
+            "at": e.at.isoformat(timespec="seconds"),
+            "kind": e.kind,
+            "account": e.account.username if e.account else None,
+            "before": e.before,
+            "after": e.after,
+            "note": e.note,
+        }
+        for e in ticket.events
+    ]
+
+
+def count_by_status(session: Session) -> dict[str, int]:
+    return dict(session.execute(select(Ticket.status, func.count()).group_by(Ticket.status)).all())  # type: ignore[arg-type]
+
+
+def lead_unit_of(ticket_id: int) -> Select[tuple[int]]:
+    return select(Assignment.unit_id).where(
+        Assignment.ticket_id == ticket_id,
+        Assignment.role == AssignmentRole.LEAD.value,
+        Assignment.ended_at.is_(None),
+    )

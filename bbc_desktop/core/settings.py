@@ -1,0 +1,60 @@
+"""Settings of the window (district, window name, address, phone, numbering pattern) and their defaults."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bbc_desktop.core.errors import ValidationError
+from bbc_desktop.db.models import Setting
+
+DEFAULTS: dict[str, str] = {
+    "district": "北关区",
+    "window_name": "“办不成事”反映窗口",
+    "window_address": "区政务服务中心一楼大厅",
+    "window_phone": "",
+    "number_pattern": "BBC-{year}-{seq:04d}",
+}
+LABELS: dict[str, str] = {
+    "district": "区（县）名称",
+    "window_name": "窗口名称",
+    "window_address": "窗口地址",
+    "window_phone": "窗口电话",
+    "number_pattern": "受理编号格式",
+}
+
+
+def get_setting(session: Session, key: str) -> str:
+    row = session.get(Setting, key)
+    return row.value if row is not None else DEFAULTS.get(key, "")
+
+
+def all_settings(session: Session) -> dict[str, str]:
+    values = dict(DEFAULTS)
+    values.update({row.key: row.value for row in session.scalars(select(Setting))})
+    return values
+
+
+def check_number_pattern(pattern: str) -> str:
+    """A pattern must contain {year} and {seq} and format to a plausible number."""
+    if "{year" not in pattern or "{seq" not in pattern:
+        raise ValidationError("受理编号格式必须包含 {year} 和 {seq}，例如 BBC-{year}-{seq:04d}")
+    try:
+        sample = pattern.format(year=2026, seq=1)
+    except (KeyError, ValueError, IndexError):
+        raise ValidationError(f"受理编号格式“{pattern}”无法使用，只能包含 {{year}} 和 {{seq}}") from None
+    if not sample or len(sample) > 40:
+        raise ValidationError("受理编号格式生成的编号过长（最多40个字符）")
+    return pattern
+
+
+def set_setting(session: Session, key: str, value: str) -> None:
+    if key not in DEFAULTS and not key.startswith("internal."):
+        raise ValidationError(f"没有名为“{key}”的设置项")
+    if key == "number_pattern":
+        check_number_pattern(value)
+    row = session.get(Setting, key)
+    if row is None:
+        session.add(Setting(key=key, value=value))
+    else:
+        row.value = value

@@ -1,0 +1,228 @@
+"""SQLAlchemy 2 typed models: the whole stored state of the counter.
+
+Tickets hold their current state; ``Event`` rows are the append-only history of every change.
+Nothing here is ever deleted by the program. Enums are stored as their short English codes.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Named constraints so that migrations can alter them on every backend.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Setting(Base):
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, default="")
+
+
+class Account(Base):
+    """A person who works with the program; events name the account that made them."""
+
+    __tablename__ = "accounts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(64), default="")
+    role: Mapped[str] = mapped_column(String(16), default="front_desk")
+    password_hash: Mapped[str | None] = mapped_column(String(255), default=None)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Unit(Base):
+    """A responsible office (承办单位); retired, never deleted, once it has tickets."""
+
+    __tablename__ = "units"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    kind: Mapped[str] = mapped_column(String(16), default="office")  # office / town / street
+    deputy: Mapped[str] = mapped_column(String(64), default="")  # 分管副职
+    deputy_phone: Mapped[str] = mapped_column(String(32), default="")
+    liaison: Mapped[str] = mapped_column(String(64), default="")  # 联络人
+    liaison_phone: Mapped[str] = mapped_column(String(32), default="")
+    phone: Mapped[str] = mapped_column(String(32), default="")
+    address: Mapped[str] = mapped_column(String(200), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Reporter(Base):
+    """The person or company reporting (反映人 / 办理对象)."""
+
+    __tablename__ = "reporters"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), default="person")
+    name: Mapped[str] = mapped_column(String(50), default="")
+    company: Mapped[str] = mapped_column(String(100), default="")
+    phone: Mapped[str] = mapped_column(String(32), default="", index=True)
+
+
+class NumberSequence(Base):
+    """The last 受理编号 sequence issued per year; only ever grows, so a number is never reused."""
+
+    __tablename__ = "number_sequences"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_seq: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Ticket(Base):
+    """One reported matter (工单). Columns hold the current state; history is in ``events``."""
+
+    __tablename__ = "tickets"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    year: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    grade: Mapped[str] = mapped_column(String(10), index=True)
+    source: Mapped[str] = mapped_column(String(16), default="visit")
+    category: Mapped[str | None] = mapped_column(String(2), default=None)
+    form: Mapped[str] = mapped_column(String(10), default="oral")
+    confidential: Mapped[bool] = mapped_column(Boolean, default=False)
+    anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+    reporter_id: Mapped[int] = mapped_column(ForeignKey("reporters.id"))
+    content: Mapped[str] = mapped_column(Text)
+    accepted_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    received_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), default=None)
+    due_date: Mapped[date] = mapped_column(Date, index=True)
+    due_provisional: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Where the deadline is counted from: the acceptance, or a later reassignment / reopening.
+    clock_start: Mapped[datetime] = mapped_column(DateTime)
+    dispatched_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    dispatch_note: Mapped[str] = mapped_column(Text, default="")
+    on_the_spot: Mapped[bool] = mapped_column(Boolean, default=False)
+    result_text: Mapped[str] = mapped_column(Text, default="")
+    result_signer: Mapped[str] = mapped_column(String(64), default="")
+    result_phone: Mapped[str] = mapped_column(String(32), default="")
+    result_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    reply_method: Mapped[str | None] = mapped_column(String(10), default=None)
+    reply_text: Mapped[str] = mapped_column(Text, default="")
+    reply_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    visit_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    visit_notes: Mapped[str] = mapped_column(Text, default="")
+    visit_by: Mapped[str] = mapped_column(String(64), default="")
+    satisfaction: Mapped[str | None] = mapped_column(String(12), default=None)
+    explanation: Mapped[str] = mapped_column(Text, default="")
+    escalated_to: Mapped[str] = mapped_column(String(200), default="")
+    escalated_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    close_note: Mapped[str] = mapped_column(Text, default="")
+    archived_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    void_reason: Mapped[str] = mapped_column(Text, default="")
+    voided_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    # Optimistic locking: a save based on an old version is refused (several counters).
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+    __table_args__ = (UniqueConstraint("year", "seq", name="uq_tickets_year_seq"),)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    reporter: Mapped[Reporter] = relationship(lazy="joined")
+    received_by: Mapped[Account | None] = relationship()
+    assignments: Mapped[list[Assignment]] = relationship(
+        back_populates="ticket", order_by="Assignment.id", cascade="save-update, merge"
+    )
+    events: Mapped[list[Event]] = relationship(
+        back_populates="ticket", order_by="Event.id", cascade="save-update, merge"
+    )
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="ticket", order_by="Attachment.id", cascade="save-update, merge"
+    )
+
+
+class Assignment(Base):
+    """A unit's part in a ticket: one lead unit, optionally co-units; ended when reassigned."""
+
+    __tablename__ = "assignments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    role: Mapped[str] = mapped_column(String(8), default="lead")
+    assigned_at: Mapped[datetime] = mapped_column(DateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+
+    ticket: Mapped[Ticket] = relationship(back_populates="assignments")
+    unit: Mapped[Unit] = relationship(lazy="joined")
+
+    __table_args__ = (Index("ix_assignments_current", "unit_id", "role", "ended_at"),)
+
+
+class Event(Base):
+    """One change in the history: who, when, what, before and after. Append-only."""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True, default=None)
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), default=None)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    kind: Mapped[str] = mapped_column(String(32))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    ticket: Mapped[Ticket | None] = relationship(back_populates="events")
+    account: Mapped[Account | None] = relationship(lazy="joined")
+
+
+class HolidayOverride(Base):
+    """An administrator-entered day of the official schedule: a holiday or a make-up working day."""
+
+    __tablename__ = "holiday_overrides"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    workday: Mapped[bool] = mapped_column(Boolean)
+    name: Mapped[str] = mapped_column(String(50), default="")
+
+
+class Attachment(Base):
+    """Metadata of a file attached to a ticket (e.g. the scan of the signed slip)."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    media_type: Mapped[str] = mapped_column(String(100), default="application/octet-stream")
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    sha256: Mapped[str] = mapped_column(String(64))
+    stored_path: Mapped[str] = mapped_column(String(500), default="")
+    added_at: Mapped[datetime] = mapped_column(DateTime)
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), default=None)
+
+    ticket: Mapped[Ticket] = relationship(back_populates="attachments")

@@ -1,0 +1,139 @@
+"""Opening a database: the default SQLite file in the user's data folder, another file, or a server URL.
+
+Every open runs the Alembic migrations up to head, so a database from an older version opens.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bbc_desktop.core.errors import ValidationError
+
+APP_NAME = "bbc-desktop"
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def default_db_path() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, appauthor=False) / "bbc.sqlite3"
+
+
+def resolve_url(target: str | os.PathLike[str] | None = None) -> URL:
+    """``--db`` value, else ``BBC_DB``, else the default file; a path becomes a SQLite URL."""
+    text = os.fspath(target) if target is not None else os.environ.get("BBC_DB", "")
+    if not text:
+        path = default_db_path()
+    elif "://" in text:
+        try:
+            return make_url(text)
+        except ArgumentError as exc:
+            raise ValidationError(f"数据库地址“{text}”格式不正确") from exc
+    else:
+        path = Path(text).expanduser()
+    path = path.resolve()
+    if path.is_dir():
+        raise ValidationError(f"数据库路径“{path}”是一个文件夹，请给出文件路径")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return URL.create("sqlite+pysqlite", database=str(path))
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=15000")
+    if cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+        cursor.execute("PRAGMA journal_mode=WAL")
+    # A complaint must survive a power cut at the counter, not only a crash of the program.
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.close()
+
+
+def make_engine(url: URL) -> Engine:
+    if url.get_backend_name() == "sqlite":
+        engine = create_engine(url, connect_args={"timeout": 15})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _alembic_config(connection):  # type: ignore[no-untyped-def]
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def migrate(engine: Engine) -> bool:
+    """Upgrade the schema to the newest revision; returns True when anything was applied."""
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    with engine.begin() as connection:
+        cfg = _alembic_config(connection)
+        head = ScriptDirectory.from_config(cfg).get_current_head()
+        if MigrationContext.configure(connection).get_current_revision() == head:
+            return False
+        command.upgrade(cfg, "head")
+    return True
+
+
+@dataclass
+class Database:
+    """An open database: the engine and a factory of sessions, one session per unit of work."""
+
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    @property
+    def url(self) -> URL:
+        return self.engine.url
+
+    def describe(self) -> str:
+        """The database as shown to a person: a file path, or the server without its password."""
+        if self.url.get_backend_name() == "sqlite":
+            return str(self.url.database)
+        return self.url.render_as_string(hide_password=True)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A unit of work: committed as a whole when the block ends, rolled back on any error."""
+        with self.sessions.begin() as session:
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(target: str | os.PathLike[str] | None = None, *, seed: bool = True) -> Database:
+    """Open (and create or upgrade) the database named by ``target`` / ``BBC_DB`` / the default."""
+    from sqlalchemy.exc import OperationalError
+
+    url = resolve_url(target)
+    engine = make_engine(url)
+    try:
+        migrate(engine)
+    except OperationalError as exc:
+        engine.dispose()
+        raise ValidationError(
+            f"无法打开数据库“{url.render_as_string(hide_password=True)}”：{exc.orig}"
+        ) from exc
+    db = Database(engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
+    if seed:
+        from bbc_desktop.core.setup import seed_defaults
+
+        with db.session() as session:
+            seed_defaults(session)
+    return db

@@ -1,0 +1,123 @@
+"""``bbc-desktop``: start-up, the database choice and, until the main window lands, a status window.
+
+The window paints first and opens the database just after, so start-up feels immediate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTimer, QTranslator
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox, QVBoxLayout, QWidget
+
+from bbc_desktop import __version__
+from bbc_desktop.core.errors import BbcError
+
+
+class StatusWindow(QMainWindow):
+    """A calm placeholder: which database is open and how many tickets it holds, per status."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWindowTitle("“办不成事”反映窗口")
+        self.resize(720, 420)
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        self.title = QLabel("“办不成事”反映窗口")
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        font = self.title.font()
+        font.setPointSize(font.pointSize() + 8)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.notice = QLabel("受理、转办、办结、反馈的主窗口即将推出；目前可使用 bbc 命令行办理全部业务。")
+        self.notice.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.notice.setWordWrap(True)
+        self.summary = QLabel("正在打开数据库……")
+        self.summary.setObjectName("summary")
+        self.summary.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.summary.setWordWrap(True)
+        for widget in (self.title, self.notice, self.summary):
+            layout.addWidget(widget)
+        layout.addStretch(1)
+        version = QLabel(f"版本 {__version__}")
+        version.setAlignment(Qt.AlignmentFlag.AlignRight)
+        layout.addWidget(version)
+        self.setCentralWidget(central)
+
+    def show_database(
+        self, description: str, counts: dict[str, int], district: str, window_name: str
+    ) -> None:
+        from bbc_desktop.core.domain import Status
+
+        self.setWindowTitle(f"{district}{window_name}")
+        self.title.setText(f"{district}{window_name}")
+        total = sum(counts.values())
+        parts = [
+            f"{Status(s).label} {n} 件"
+            for s, n in sorted(counts.items(), key=lambda kv: list(Status).index(Status(kv[0])))
+        ]
+        self.summary.setText(
+            f"数据库：{description}\n工单共 {total} 件" + ("：" + "，".join(parts) if parts else "")
+        )
+
+
+def load_translations(app: QApplication) -> None:
+    """Qt's own zh_CN strings, so standard buttons read 确定 / 取消."""
+    path = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    for name in ("qtbase_zh_CN", "qt_zh_CN"):
+        translator = QTranslator(app)
+        if translator.load(name, path):
+            app.installTranslator(translator)
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+
+
+def open_into(window: StatusWindow, target: str | None, demo: bool) -> None:
+    from bbc_desktop.core.context import Context
+    from bbc_desktop.core.queries import count_by_status
+    from bbc_desktop.core.settings import get_setting
+    from bbc_desktop.db.session import open_database
+
+    try:
+        if demo:
+            target = str(Path(tempfile.mkdtemp(prefix="bbc-demo-")) / "demo.sqlite3")
+        db = open_database(target)
+        if demo:
+            from bbc_desktop.core.demo import generate
+
+            generate(db, 300, Context(operator="演示管理员"))
+        with db.session() as session:
+            counts = count_by_status(session)
+            district = get_setting(session, "district")
+            window_name = get_setting(session, "window_name")
+        window.show_database(db.describe() + ("（演示数据）" if demo else ""), counts, district, window_name)
+    except BbcError as exc:
+        window.summary.setText("数据库未能打开")
+        QMessageBox.critical(window, "无法打开数据库", exc.message)
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="bbc-desktop", description="“办不成事”反映窗口 桌面程序")
+    parser.add_argument("--db", help="数据库文件路径或地址（默认：环境变量 BBC_DB 或用户数据目录）")
+    parser.add_argument("--demo", action="store_true", help="使用临时数据库并填入演示数据")
+    parser.add_argument("--version", action="version", version=f"bbc-desktop {__version__}")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("bbc-desktop")
+    app.setApplicationDisplayName("“办不成事”反映窗口")
+    load_translations(app)  # type: ignore[arg-type]
+    window = StatusWindow()
+    window.show()
+    QTimer.singleShot(0, lambda: open_into(window, args.db, args.demo))
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
