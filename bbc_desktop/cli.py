@@ -202,6 +202,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    from bbc_desktop.core.domain import EVENT_LABELS
     from bbc_desktop.core.queries import history
     from bbc_desktop.core.tickets import get_ticket
 
@@ -235,7 +236,8 @@ def cmd_show(args: argparse.Namespace) -> int:
         print(f"（已超期 {row['overdue_workdays']} 个工作日）")
     print("办理记录：")
     for event in row["history"]:
-        print(f"  {event['at']}  {event['account'] or ''}  {event['kind']}  {event['note']}")
+        label = EVENT_LABELS.get(event["kind"], event["kind"])
+        print(f"  {event['at']}  {event['account'] or ''}  {label}  {event['note']}".rstrip())
     return EXIT_OK
 
 

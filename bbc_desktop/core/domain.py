@@ -184,3 +184,24 @@ def parse_enum(enum: type[E], value: str | E, what: str) -> E:
             return member
     choices = "、".join(f"{m.value}（{getattr(m, 'label', m.value)}）" for m in enum)
     raise ValidationError(f"{what}“{text}”无效，应为：{choices}")
+
+
+# How each kind of history event reads to a person.
+EVENT_LABELS: dict[str, str] = {
+    "registered": "受理登记",
+    "dispatched": "转办",
+    "resolved_on_spot": "当场解决",
+    "result_recorded": "登记办理结果",
+    "replied": "答复反映人",
+    "visited": "回访",
+    "reopened": "重新办理",
+    "closed": "结案",
+    "archived": "归档",
+    "explained": "解释说明",
+    "escalated": "移交督办",
+    "reassigned": "改派承办单位",
+    "grade_changed": "调整牌色",
+    "voided": "作废",
+    "deadline_recomputed": "重新计算期限",
+    "holidays_saved": "录入节假日安排",
+}

@@ -177,6 +177,35 @@ def count_by_status(session: Session) -> dict[str, int]:
     return dict(session.execute(select(Ticket.status, func.count()).group_by(Ticket.status)).all())  # type: ignore[arg-type]
 
 
+@dataclass(frozen=True)
+class Overview:
+    """The few numbers a person wants first: how many, how many still open, late, due soon."""
+
+    by_status: dict[str, int]
+    awaiting_result: int
+    overdue: int
+    due_soon: int
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_status.values())
+
+
+def overview(session: Session, today: date, calendar: WorkCalendar) -> Overview:
+    awaiting = Ticket.status.in_(_AWAITING)
+    count = select(func.count()).select_from(Ticket)
+    soon_until = calendar.next_workday(today)
+    return Overview(
+        by_status=count_by_status(session),
+        awaiting_result=session.scalar(count.where(awaiting)) or 0,
+        overdue=session.scalar(count.where(overdue_clause(today))) or 0,
+        due_soon=session.scalar(
+            count.where(awaiting, Ticket.due_date >= today, Ticket.due_date <= soon_until)
+        )
+        or 0,
+    )
+
+
 def lead_unit_of(ticket_id: int) -> Select[tuple[int]]:
     return select(Assignment.unit_id).where(
         Assignment.ticket_id == ticket_id,

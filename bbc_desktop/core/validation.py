@@ -19,7 +19,7 @@ _MOBILE = re.compile(r"1[3-9]\d{9}")
 _SERVICE = re.compile(r"[48]00\d{7}")
 # Landline with area code: 010 and 02X have three digits and an 8-digit local number; others have four.
 _LANDLINE = re.compile(r"(0(?:10|2\d))(\d{8})|(0[3-9]\d{2})(\d{7,8})")
-_EXTENSION = re.compile(r"^(.*?)(?:转|分机|ext\.?|x|#)(\d{1,6})$", re.IGNORECASE)
+_EXTENSION = re.compile(r"^(.*?)\s*(?:转|分机|ext\.?|x|#)\s*(\d{1,6})$", re.IGNORECASE)
 
 
 def normalize_phone(raw: str, *, required: bool = True) -> str:
@@ -36,6 +36,11 @@ def normalize_phone(raw: str, *, required: bool = True) -> str:
     match = _EXTENSION.match(text)
     if match:
         text, extension = match.group(1), match.group(2)
+    else:
+        # "0372-1234567-801": a third group of digits after a landline is its extension.
+        groups = [g for g in re.split(r"[\s\-－—–]+", text) if g]
+        if len(groups) >= 3 and groups[0].startswith("0") and len(groups[-1]) <= 6:
+            text, extension = "".join(groups[:-1]), groups[-1]
     digits = _SEPARATORS.sub("", text)
     if digits.startswith("+86"):
         digits = digits[3:]

@@ -10,12 +10,19 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
 from bbc_desktop import __version__
 from bbc_desktop.core.errors import BbcError
+
+if TYPE_CHECKING:
+    from bbc_desktop.core.queries import Overview
+
+
+DEMO_TICKETS = 300
 
 
 class StatusWindow(QMainWindow):
@@ -48,20 +55,21 @@ class StatusWindow(QMainWindow):
         layout.addWidget(version)
         self.setCentralWidget(central)
 
-    def show_database(
-        self, description: str, counts: dict[str, int], district: str, window_name: str
-    ) -> None:
+    def show_database(self, description: str, figures: Overview, district: str, window_name: str) -> None:
         from bbc_desktop.core.domain import Status
 
         self.setWindowTitle(f"{district}{window_name}")
         self.title.setText(f"{district}{window_name}")
-        total = sum(counts.values())
         parts = [
-            f"{Status(s).label} {n} 件"
-            for s, n in sorted(counts.items(), key=lambda kv: list(Status).index(Status(kv[0])))
+            f"{status.label} {figures.by_status[status.value]} 件"
+            for status in Status
+            if status.value in figures.by_status
         ]
         self.summary.setText(
-            f"数据库：{description}\n工单共 {total} 件" + ("：" + "，".join(parts) if parts else "")
+            f"数据库：{description}\n\n"
+            f"工单共 {figures.total} 件，待承办单位办结 {figures.awaiting_result} 件，"
+            f"其中超期 {figures.overdue} 件、即将到期 {figures.due_soon} 件\n"
+            + ("；".join(parts) if parts else "")
         )
 
 
@@ -77,8 +85,9 @@ def load_translations(app: QApplication) -> None:
 
 def open_into(window: StatusWindow, target: str | None, demo: bool) -> None:
     from bbc_desktop.core.context import Context
-    from bbc_desktop.core.queries import count_by_status
+    from bbc_desktop.core.queries import overview
     from bbc_desktop.core.settings import get_setting
+    from bbc_desktop.core.tickets import load_calendar
     from bbc_desktop.db.session import open_database
 
     try:
@@ -88,12 +97,13 @@ def open_into(window: StatusWindow, target: str | None, demo: bool) -> None:
         if demo:
             from bbc_desktop.core.demo import generate
 
-            generate(db, 300, Context(operator="演示管理员"))
+            generate(db, DEMO_TICKETS, Context(operator="演示管理员"))
+        ctx = Context()
         with db.session() as session:
-            counts = count_by_status(session)
+            figures = overview(session, ctx.clock.today(), load_calendar(session))
             district = get_setting(session, "district")
             window_name = get_setting(session, "window_name")
-        window.show_database(db.describe() + ("（演示数据）" if demo else ""), counts, district, window_name)
+        window.show_database(db.describe() + ("（演示数据）" if demo else ""), figures, district, window_name)
     except BbcError as exc:
         window.summary.setText("数据库未能打开")
         QMessageBox.critical(window, "无法打开数据库", exc.message)

@@ -422,11 +422,10 @@ def _insert_tickets(
         children.append((assignments, events, attachments))
     if problems.items or not ticket_rows:
         return 0
+    # The plain table, not the ORM entity: the ORM would reset the version counter to 1.
+    table = Ticket.__table__
     ticket_ids = list(
-        session.scalars(
-            insert(Ticket).returning(Ticket.id, sort_by_parameter_order=True),
-            ticket_rows,
-        )
+        session.scalars(insert(table).returning(table.c.id, sort_by_parameter_order=True), ticket_rows)
     )
     for table, position in ((Assignment, 0), (Event, 1), (Attachment, 2)):
         batch = [

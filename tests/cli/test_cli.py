@@ -1,0 +1,208 @@
+"""The ``bbc`` command line: same core, exit codes 0/1/2, one Chinese line on errors, JSON output."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from bbc_desktop.cli import main
+
+
+@pytest.fixture
+def bbc(tmp_path, monkeypatch, capsys):  # type: ignore[no-untyped-def]
+    """Run ``bbc`` in-process on a fresh database with a fixed clock; returns (code, stdout, stderr)."""
+    monkeypatch.setenv("BBC_DB", str(tmp_path / "cli.sqlite3"))
+    monkeypatch.setenv("BBC_NOW", "2026-11-23T09:30")
+
+    def run(*args: str) -> tuple[int, str, str]:
+        try:
+            code = main(list(args))
+        except SystemExit as exc:  # argparse usage errors and --help
+            code = int(exc.code or 0)
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+INTAKE = [
+    "intake",
+    "--name",
+    "李𠮷",
+    "--phone",
+    "13912345678",
+    "--content",
+    "营业执照变更窗口推诿",
+    "--grade",
+    "blue",
+]
+
+
+def test_due_examples(bbc):
+    assert bbc("due", "--grade", "blue", "--accepted", "2026-03-07") == (0, "2026-03-11\n", "")
+    assert bbc("due", "--grade", "blue", "--accepted", "2025-09-30") == (0, "2025-10-11\n", "")
+    assert bbc("due", "--grade", "红牌", "--accepted", "2031-03-03T10:00") == (
+        0,
+        "2031-03-17\nprovisional\n",
+        "",
+    )
+
+
+def test_due_bad_input(bbc):
+    code, out, err = bbc("due", "--grade", "green", "--accepted", "2026-03-07")
+    assert (code, out) == (1, "")
+    assert err.startswith("错误：牌色“green”无效") and err.count("\n") == 1
+    code, _, err = bbc("due", "--grade", "blue")
+    assert code == 2 and "缺少必填参数" in err
+
+
+def test_intake_prints_only_the_number_and_show_json(bbc):
+    code, out, err = bbc(*INTAKE, "--unit", "区市场监督管理局", "--category", "1", "--form", "written")
+    assert (code, out, err) == (0, "BBC-2026-0001\n", "")
+    code, out, _ = bbc("show", "BBC-2026-0001", "--json")
+    [ticket] = json.loads(out)
+    assert ticket["number"] == "BBC-2026-0001"
+    assert (ticket["grade"], ticket["status"], ticket["unit"]) == ("blue", "dispatched", "区市场监督管理局")
+    assert (ticket["due"], ticket["provisional"], ticket["overdue"]) == ("2026-11-26", False, False)
+    assert ticket["name"] == "李𠮷"
+    assert [e["kind"] for e in ticket["history"]] == ["registered", "dispatched"]
+    assert "李𠮷" in out  # Chinese unescaped
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("--phone", "555"), "电话号码"),
+        (("--content", " "), "反映内容"),
+        (("--unit", "不存在的局"), "不在单位名录"),
+        (("--grade", "purple"), "牌色"),
+        (("--accepted", "2030-01-01"), "不能晚于当前时间"),
+        (("--name", "名" * 60), "过长"),
+    ],
+)
+def test_intake_refusals_exit_1_and_change_nothing(bbc, tmp_path, change, message):
+    bbc(*INTAKE)
+    bbc("export", "--json", str(tmp_path / "before.json"))
+    args = list(INTAKE)
+    flag, value = change
+    if flag in args:
+        args[args.index(flag) + 1] = value
+    else:
+        args += [flag, value]
+    code, out, err = bbc(*args)
+    assert (code, out) == (1, "")
+    assert message in err and "Traceback" not in err and err.count("\n") == 1
+    bbc("export", "--json", str(tmp_path / "after.json"))
+    assert (tmp_path / "before.json").read_text("utf-8") == (tmp_path / "after.json").read_text("utf-8")
+
+
+def test_list_filters_and_overdue(bbc, monkeypatch):
+    bbc(*INTAKE, "--unit", "区教育局", "--accepted", "2026-11-02")  # blue, due 2026-11-05: overdue
+    bbc(*INTAKE, "--unit", "区民政局", "--grade", "red")
+    bbc(*INTAKE)  # registered, not dispatched
+    code, out, _ = bbc("list", "--json")
+    rows = json.loads(out)
+    assert code == 0 and len(rows) == 3
+    assert rows[0]["overdue"] is True and rows[0]["number"] == "BBC-2026-0001"  # overdue first
+    code, out, _ = bbc("list", "--overdue", "--json")
+    assert [r["number"] for r in json.loads(out)] == ["BBC-2026-0001"]
+    code, out, _ = bbc("list", "--grade", "red", "--json")
+    assert [r["grade"] for r in json.loads(out)] == ["red"]
+    code, out, _ = bbc("list", "--unit", "区民政局", "--json")
+    assert [r["unit"] for r in json.loads(out)] == ["区民政局"]
+    code, out, _ = bbc("list", "--status", "registered", "--json")
+    assert [r["status"] for r in json.loads(out)] == ["registered"]
+    code, out, _ = bbc("list")
+    assert "超期" in out and "共 3 件" in out
+
+
+def test_lifecycle_verbs(bbc):
+    bbc(*INTAKE, "--unit", "区教育局")
+    assert bbc("result", "BBC-2026-0001", "--text", "已办结", "--signer", "王局长")[0] == 0
+    assert bbc("reply", "BBC-2026-0001", "--method", "phone", "--text", "已告知") == (
+        0,
+        "BBC-2026-0001\t已答复\n",
+        "",
+    )
+    code, _, err = bbc("archive", "BBC-2026-0001")
+    assert code == 1 and "不能归档" in err
+    assert bbc("close", "BBC-2026-0001")[0] == 0
+    assert bbc("show", "BBC-2026-9999")[0] == 1
+
+
+def test_export_import_round_trip_into_fresh_database(bbc, tmp_path, monkeypatch):
+    bbc(*INTAKE, "--unit", "区教育局", "--co-unit", "区财政局", "--confidential")
+    bbc(*INTAKE, "--anonymous", "--name", "", "--phone", "")
+    bbc("void", "BBC-2026-0002", "--reason", "重复录入")
+    bbc("settings", "window_phone", "0372-5550000")
+    first = tmp_path / "first.json"
+    assert bbc("export", "--json", str(first))[0] == 0
+    monkeypatch.setenv("BBC_DB", str(tmp_path / "fresh.sqlite3"))
+    assert bbc("init")[0] == 0
+    assert bbc("import", "--json", str(first)) == (0, "已导入工单 2 件\n", "")
+    second = tmp_path / "second.json"
+    bbc("export", "--json", str(second))
+    assert first.read_text("utf-8") == second.read_text("utf-8")
+    code, _, err = bbc("import", "--json", str(first))
+    assert code == 1 and "受理编号已存在" in err
+
+
+def test_holidays_import_and_list(bbc, tmp_path):
+    csv_file = tmp_path / "2031.csv"
+    csv_file.write_text(
+        "date,kind,name\n2031-03-10,holiday,测试假日\n2031-03-15,workday,调休\n", encoding="utf-8"
+    )
+    assert bbc("due", "--grade", "red", "--accepted", "2031-03-03")[1] == "2031-03-17\nprovisional\n"
+    assert bbc("holidays", "import", str(csv_file))[0] == 0
+    # with the official schedule entered the result is no longer provisional, and follows it
+    code, out, _ = bbc("due", "--grade", "red", "--accepted", "2031-03-03")
+    assert out == "2031-03-17\n"
+    code, out, _ = bbc("holidays", "list", "--year", "2031")
+    assert "2031-03-10\tholiday\t测试假日" in out
+    bad = tmp_path / "bad.csv"
+    bad.write_text("date,kind,name\n2031-02-30,holiday,x\n2031-04-01,rest,y\n", encoding="utf-8")
+    code, _, err = bbc("holidays", "import", str(bad))
+    assert code == 1 and "第2行" in err and "第3行" in err
+
+
+def _run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", "import sys; from bbc_desktop.cli import main; sys.exit(main())", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_real_process_never_imports_qt_and_prints_no_traceback(tmp_path):
+    env = dict(os.environ, BBC_DB=str(tmp_path / "p.sqlite3"), PYTHONIOENCODING="utf-8")
+    probe = (
+        "import sys; from bbc_desktop.cli import main; code = main(sys.argv[1:]);"
+        "assert not [m for m in sys.modules if m.startswith('PySide6')], 'Qt imported'; sys.exit(code)"
+    )
+    for args in (
+        ["init"],
+        ["demo", "--tickets", "30"],
+        ["list", "--json"],
+        ["due", "--grade", "x", "--accepted", "y"],
+    ):
+        result = subprocess.run(
+            [sys.executable, "-c", probe, *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+            check=False,
+        )
+        assert "Traceback" not in result.stderr, result.stderr
+        assert result.returncode in (0, 1)
+    bad = _run("intake", "--content", "x", "--grade", "blue", "--phone", "1", "--name", "a", env=env)
+    assert bad.returncode == 1 and bad.stderr.startswith("错误：") and "Traceback" not in bad.stderr
+    usage = _run("nonsense", env=env)
+    assert usage.returncode == 2

@@ -1,0 +1,59 @@
+"""The schema comes from Alembic migrations and matches the models; SQLite is opened safely."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, text
+
+from bbc_desktop.db.models import Base
+from bbc_desktop.db.session import make_engine, migrate, open_database, resolve_url
+
+
+def test_empty_database_upgrades_to_head_without_drift(tmp_path):
+    engine = make_engine(resolve_url(tmp_path / "empty.sqlite3"))
+    assert migrate(engine) is True
+    with engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        assert diff == []
+        assert set(inspect(connection).get_table_names()) >= set(Base.metadata.tables)
+    assert migrate(engine) is False  # already at head: nothing applied again
+    engine.dispose()
+
+
+def test_sqlite_is_opened_with_wal_foreign_keys_and_busy_timeout(tmp_path):
+    db = open_database(tmp_path / "db.sqlite3")
+    with db.engine.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert connection.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+    db.dispose()
+
+
+def test_seed_units_and_settings_once(tmp_path):
+    from sqlalchemy import func, select
+
+    from bbc_desktop.core.units import SEED_UNITS
+    from bbc_desktop.db.models import Unit
+
+    path = tmp_path / "db.sqlite3"
+    db = open_database(path)
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Unit)) == len(SEED_UNITS)
+        s.scalar(select(Unit).where(Unit.name == "柏庄镇")).name = "柏庄镇人民政府"
+    db.dispose()
+    db = open_database(path)  # reopening must not seed the renamed unit again
+    with db.session() as s:
+        names = set(s.scalars(select(Unit.name)))
+        assert "柏庄镇人民政府" in names and "柏庄镇" not in names
+    db.dispose()
+
+
+def test_db_target_resolution(tmp_path, monkeypatch):
+    assert resolve_url(tmp_path / "a.sqlite3").database == str(tmp_path / "a.sqlite3")
+    monkeypatch.setenv("BBC_DB", str(tmp_path / "env.sqlite3"))
+    assert resolve_url().database == str(tmp_path / "env.sqlite3")
+    assert resolve_url("postgresql+psycopg://u:p@127.0.0.1:5432/bbc").get_backend_name() == "postgresql"
+    monkeypatch.delenv("BBC_DB")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert resolve_url().database.startswith(str(tmp_path / "data"))
