@@ -390,7 +390,10 @@ def _lifecycle_verbs() -> list[
         (
             "on-spot",
             "当场解决（仅蓝牌）",
-            opts(("--result", {"required": True, "help": "办理结果"}), ("--method", {"default": "oral"})),
+            opts(
+                ("--result", {"required": True, "help": "办理结果"}),
+                ("--method", {"default": None, "help": "oral / written / phone；书面投诉默认书面"}),
+            ),
             lambda s, c, a: t.resolve_on_spot(s, c, a.number, a.result, a.method),
         ),
         (
@@ -430,7 +433,10 @@ def _lifecycle_verbs() -> list[
         (
             "explain",
             "解释说明（不属受理范围或因政策法规无法解决）",
-            opts(("--text", {"required": True}), ("--method", {"default": "oral"})),
+            opts(
+                ("--text", {"required": True}),
+                ("--method", {"default": None, "help": "oral / written / phone；书面投诉默认书面"}),
+            ),
             lambda s, c, a: t.explain(s, c, a.number, a.text, a.method),
         ),
         (

@@ -61,7 +61,7 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.DISPATCH: Transition(frozenset({S.REGISTERED}), S.DISPATCHED),
     Action.RESOLVE_ON_SPOT: Transition(frozenset({S.REGISTERED}), S.REPLIED),
     Action.RECORD_RESULT: Transition(frozenset({S.DISPATCHED, S.ESCALATED}), S.RESULT_RECEIVED),
-    Action.REPLY: Transition(frozenset({S.RESULT_RECEIVED}), S.REPLIED),
+    Action.REPLY: Transition(frozenset({S.RESULT_RECEIVED, S.REPLIED}), S.REPLIED),
     # A 不满意 visit reopens instead: see ``reopen_target``.
     Action.VISIT: Transition(frozenset({S.REPLIED, S.EXPLAINED}), S.VISITED),
     Action.CLOSE: Transition(frozenset({S.RESULT_RECEIVED, S.REPLIED, S.VISITED, S.EXPLAINED}), S.CLOSED),

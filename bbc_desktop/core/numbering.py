@@ -16,18 +16,29 @@ def format_number(pattern: str, year: int, seq: int) -> str:
 def allocate(session: Session, year: int) -> tuple[int, str]:
     """Take the next sequence of ``year`` and return it with the formatted number.
 
-    The UPDATE comes first so that the row is write-locked before it is read: two counters
-    allocating at once wait for each other instead of both reading the same value.
+    The year's row is created if missing without failing when another counter creates it at the
+    same moment (INSERT … ON CONFLICT DO NOTHING), then the UPDATE write-locks it before it is
+    read: two counters allocating at once wait for each other instead of reading the same value.
     """
     pattern = get_setting(session, "number_pattern")
-    bumped = session.execute(
+    _ensure_year(session, year)
+    session.execute(
         update(NumberSequence).where(NumberSequence.year == year).values(last_seq=NumberSequence.last_seq + 1)
     )
-    if bumped.rowcount == 0:  # type: ignore[attr-defined]
-        session.add(NumberSequence(year=year, last_seq=1))
-        session.flush()
-        seq = 1
-    else:
-        seq = session.scalar(select(NumberSequence.last_seq).where(NumberSequence.year == year))
-        assert seq is not None
+    seq = session.scalar(select(NumberSequence.last_seq).where(NumberSequence.year == year))
+    assert seq is not None
     return seq, format_number(pattern, year, seq)
+
+
+def _ensure_year(session: Session, year: int) -> None:
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:  # another backend: no race protection for the very first number of a year
+        if session.get(NumberSequence, year) is None:
+            session.add(NumberSequence(year=year, last_seq=0))
+            session.flush()
+        return
+    session.execute(insert(NumberSequence).values(year=year, last_seq=0).on_conflict_do_nothing())

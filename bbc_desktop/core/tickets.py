@@ -96,13 +96,13 @@ def add_event(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     note: str = "",
-    at: datetime | None = None,
 ) -> Event:
+    """Append one history event; its time is when the change was recorded, by whom."""
     now = ctx.clock.now()
     event = Event(
         ticket=ticket,
         account=account_for(session, ctx.operator, now),
-        at=at or now,
+        at=now,
         kind=kind,
         before={k: _plain(v) for k, v in before.items()} if before else None,
         after={k: _plain(v) for k, v in after.items()} if after else None,
@@ -248,14 +248,13 @@ def _move(
 ) -> None:
     """Apply ``changes`` (and the new status) to the ticket and record them as one event."""
     note = changes.pop("_note", "")
-    at = changes.pop("_at", None)
     if target is not None and target.value != ticket.status:
         changes["status"] = target.value
     before = _snapshot(ticket, tuple(changes))
     for key, value in changes.items():
         setattr(ticket, key, _plain(value) if isinstance(value, Enum) else value)
     ticket.updated_at = ctx.clock.now()
-    add_event(session, ctx, ticket, kind, before=before, after=changes, note=note, at=at)
+    add_event(session, ctx, ticket, kind, before=before, after=changes, note=note)
     session.flush()
 
 
@@ -294,32 +293,33 @@ def dispatch(
     return ticket
 
 
+def _reply_method(ticket: Ticket, method: ReplyMethod | str | None) -> ReplyMethod:
+    """The way the reporter is told; a written complaint is answered in writing (section 三(六))."""
+    written = ticket.form == ComplaintForm.WRITTEN.value
+    if method in (None, ""):
+        return ReplyMethod.WRITTEN if written else ReplyMethod.ORAL
+    chosen = parse_enum(ReplyMethod, method, "答复方式")  # type: ignore[arg-type]
+    if written and chosen is not ReplyMethod.WRITTEN:
+        raise ValidationError("书面投诉必须书面答复，请选择“书面”答复方式")
+    return chosen
+
+
 def resolve_on_spot(
     session: Session,
     ctx: Context,
     ticket: Ticket | str,
     result: str,
-    reply_method: ReplyMethod | str = "oral",
+    reply_method: ReplyMethod | str | None = None,
 ) -> Ticket:
     """当场解决: blue only; the result and the reply to the reporter are recorded at once."""
     ticket = _resolve(session, ticket)
     target = _require(ticket, Action.RESOLVE_ON_SPOT)
     text = clean_text(result, "办理结果", limit=MAX_NOTE, required=True, multiline=True)
-    method = parse_enum(ReplyMethod, reply_method, "答复方式")
     now = ctx.clock.now()
-    _move(
-        session,
-        ctx,
-        ticket,
-        target,
-        "resolved_on_spot",
-        on_the_spot=True,
-        result_text=text,
-        result_at=now,
-        reply_method=method,
-        reply_text=text,
-        reply_at=now,
-    )
+    changes: dict[str, Any] = {"on_the_spot": True, "result_text": text, "result_at": now}
+    if not ticket.anonymous:  # nobody to tell
+        changes.update(reply_method=_reply_method(ticket, reply_method), reply_text=text, reply_at=now)
+    _move(session, ctx, ticket, target, "resolved_on_spot", **changes)
     return ticket
 
 
@@ -361,7 +361,7 @@ def reply(
     text: str,
     at: datetime | None = None,
 ) -> Ticket:
-    """反馈: what the reporter was told, how and when."""
+    """反馈: what the reporter was told, how and when. Replying again (e.g. in writing after a call) is allowed."""
     ticket = _resolve(session, ticket)
     target = _require(ticket, Action.REPLY)
     method = parse_enum(ReplyMethod, method, "答复方式")
@@ -417,6 +417,7 @@ def _reopen(session: Session, ctx: Context, ticket: Ticket) -> None:
         clock_start=now,
         due_date=deadline.due,
         due_provisional=deadline.provisional,
+        on_the_spot=False,
         result_text="",
         result_signer="",
         result_phone="",
@@ -448,17 +449,16 @@ def archive(session: Session, ctx: Context, ticket: Ticket | str) -> Ticket:
 
 
 def explain(
-    session: Session, ctx: Context, ticket: Ticket | str, text: str, method: ReplyMethod | str = "oral"
+    session: Session, ctx: Context, ticket: Ticket | str, text: str, method: ReplyMethod | str | None = None
 ) -> Ticket:
     """解释说明: outside the scope, or not solvable for policy or legal reasons; the reporter is told why."""
     ticket = _resolve(session, ticket)
     target = _require(ticket, Action.EXPLAIN)
     body = clean_text(text, "解释说明内容", limit=MAX_NOTE, required=True, multiline=True)
-    method = parse_enum(ReplyMethod, method, "说明方式")
     now = ctx.clock.now()
     changes: dict[str, Any] = {"explanation": body}
     if not ticket.anonymous:
-        changes.update(reply_method=method, reply_text=body, reply_at=now)
+        changes.update(reply_method=_reply_method(ticket, method), reply_text=body, reply_at=now)
     _move(session, ctx, ticket, target, "explained", **changes)
     return ticket
 

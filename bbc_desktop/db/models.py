@@ -192,8 +192,9 @@ class Event(Base):
     account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), default=None)
     at: Mapped[datetime] = mapped_column(DateTime)
     kind: Mapped[str] = mapped_column(String(32))
-    before: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
-    after: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    # none_as_null: "no value" is SQL NULL, not the JSON text 'null'.
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True), default=None)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True), default=None)
     note: Mapped[str] = mapped_column(Text, default="")
 
     ticket: Mapped[Ticket | None] = relationship(back_populates="events")

@@ -326,3 +326,54 @@ def test_result_time_cannot_precede_acceptance_or_be_future(db, ctx, clock):
             t.record_result(s, ctx, ticket, "x", at=ticket.accepted_at - timedelta(days=1))
         with pytest.raises(ValidationError, match="不能晚于当前时间"):
             t.record_result(s, ctx, ticket, "x", at=clock.now() + timedelta(hours=1))
+
+
+def test_written_complaint_is_answered_in_writing_on_every_path(db, ctx):
+    with db.session() as s:
+        spot = intake(s, ctx, form="written", lead_unit=None)
+        with pytest.raises(ValidationError, match="书面投诉必须书面答复"):
+            t.resolve_on_spot(s, ctx, spot, "当场办结", "oral")
+        t.resolve_on_spot(s, ctx, spot, "当场办结")  # defaults to a written reply
+        assert spot.reply_method == "written"
+        t.close(s, ctx, spot)
+        explained = intake(s, ctx, form="written", lead_unit=None)
+        t.explain(s, ctx, explained, "不属受理范围，已书面说明")
+        t.close(s, ctx, explained)
+        assert (spot.status, explained.status) == (Status.CLOSED, Status.CLOSED)
+        # a phone call first, then the written reply: the second reply lets it close
+        called = intake(s, ctx, form="written")
+        t.record_result(s, ctx, called, "已办理")
+        t.reply(s, ctx, called, "phone", "先电话告知")
+        t.reply(s, ctx, called, "written", "再寄送书面答复")
+        t.close(s, ctx, called)
+        assert called.status == Status.CLOSED
+
+
+def test_anonymous_on_the_spot_records_no_reply(db, ctx):
+    with db.session() as s:
+        ticket = intake(s, ctx, name="", phone="", anonymous=True, lead_unit=None)
+        t.resolve_on_spot(s, ctx, ticket, "当场协调解决")
+        assert ticket.reply_at is None and ticket.reply_method is None and ticket.result_text
+        t.close(s, ctx, ticket)
+        assert ticket.close_note == t.ANONYMOUS_CLOSE_NOTE
+
+
+def test_reopening_an_on_the_spot_case_sends_it_back_to_registration(db, ctx):
+    with db.session() as s:
+        ticket = intake(s, ctx, lead_unit=None)
+        t.resolve_on_spot(s, ctx, ticket, "当场办结")
+        t.visit(s, ctx, ticket, "不满意")
+        assert ticket.status == Status.REGISTERED and ticket.on_the_spot is False
+        t.dispatch(s, ctx, ticket, "区教育局")
+        assert ticket.status == Status.DISPATCHED
+
+
+def test_history_is_stored_readably_with_real_nulls(db, ctx):
+    from sqlalchemy import text
+
+    with db.session() as s:
+        intake(s, ctx, lead_unit=None)
+    with db.engine.connect() as connection:
+        before, after = connection.execute(text("SELECT before, after FROM events WHERE kind = 'registered'")).one()
+    assert before is None
+    assert '"status": "registered"' in after and "\\u" not in after
