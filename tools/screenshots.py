@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -25,7 +26,10 @@ def main() -> int:
     window = StatusWindow()
     window.show()
     open_into(window, None, demo=True)
-    app.processEvents()
+    deadline = time.monotonic() + 60
+    while "工单共" not in window.summary.text() and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.02)
     target = DOCS / "screenshot-main.png"
     window.grab().save(str(target))
     print(target)

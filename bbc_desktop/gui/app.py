@@ -9,10 +9,21 @@ import argparse
 import sys
 import tempfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTimer, QTranslator
+from PySide6.QtCore import (
+    QLibraryInfo,
+    QLocale,
+    QObject,
+    QRunnable,
+    Qt,
+    QThreadPool,
+    QTimer,
+    QTranslator,
+    Signal,
+)
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
 from bbc_desktop import __version__
@@ -30,6 +41,7 @@ class StatusWindow(QMainWindow):
 
     def __init__(self) -> None:
         super().__init__()
+        self.load_job: QRunnable | None = None
         self.setWindowTitle("“办不成事”反映窗口")
         self.resize(720, 420)
         central = QWidget(self)
@@ -55,11 +67,12 @@ class StatusWindow(QMainWindow):
         layout.addWidget(version)
         self.setCentralWidget(central)
 
-    def show_database(self, description: str, figures: Overview, district: str, window_name: str) -> None:
+    def show_loaded(self, loaded: Loaded) -> None:
         from bbc_desktop.core.domain import Status
 
-        self.setWindowTitle(f"{district}{window_name}")
-        self.title.setText(f"{district}{window_name}")
+        figures, description = loaded.figures, loaded.description
+        self.setWindowTitle(f"{loaded.district}{loaded.window_name}")
+        self.title.setText(f"{loaded.district}{loaded.window_name}")
         parts = [
             f"{status.label} {figures.by_status[status.value]} 件"
             for status in Status
@@ -72,6 +85,10 @@ class StatusWindow(QMainWindow):
             + ("；".join(parts) if parts else "")
         )
 
+    def show_failure(self, message: str) -> None:
+        self.summary.setText("数据库未能打开")
+        QMessageBox.critical(self, "无法打开数据库", message)
+
 
 def load_translations(app: QApplication) -> None:
     """Qt's own zh_CN strings, so standard buttons read 确定 / 取消."""
@@ -83,30 +100,73 @@ def load_translations(app: QApplication) -> None:
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
 
 
-def open_into(window: StatusWindow, target: str | None, demo: bool) -> None:
+@dataclass(frozen=True)
+class Loaded:
+    """What the status window shows of an opened database."""
+
+    description: str
+    figures: Overview
+    district: str
+    window_name: str
+
+
+def load_database(target: str | None, demo: bool) -> Loaded:
+    """Open (and for the demo, fill) the database and read its figures. No Qt: runs in a worker."""
     from bbc_desktop.core.context import Context
     from bbc_desktop.core.queries import overview
     from bbc_desktop.core.settings import get_setting
     from bbc_desktop.core.tickets import load_calendar
     from bbc_desktop.db.session import open_database
 
+    if demo:
+        target = str(Path(tempfile.mkdtemp(prefix="bbc-demo-")) / "demo.sqlite3")
+    db = open_database(target)
     try:
-        if demo:
-            target = str(Path(tempfile.mkdtemp(prefix="bbc-demo-")) / "demo.sqlite3")
-        db = open_database(target)
         if demo:
             from bbc_desktop.core.demo import generate
 
             generate(db, DEMO_TICKETS, Context(operator="演示管理员"))
         ctx = Context()
         with db.session() as session:
-            figures = overview(session, ctx.clock.today(), load_calendar(session))
-            district = get_setting(session, "district")
-            window_name = get_setting(session, "window_name")
-        window.show_database(db.describe() + ("（演示数据）" if demo else ""), figures, district, window_name)
-    except BbcError as exc:
-        window.summary.setText("数据库未能打开")
-        QMessageBox.critical(window, "无法打开数据库", exc.message)
+            return Loaded(
+                description=db.describe() + ("（演示数据）" if demo else ""),
+                figures=overview(session, ctx.clock.today(), load_calendar(session)),
+                district=get_setting(session, "district"),
+                window_name=get_setting(session, "window_name"),
+            )
+    finally:
+        db.dispose()
+
+
+class _LoadSignals(QObject):
+    loaded = Signal(object)
+    failed = Signal(str)
+
+
+class _LoadJob(QRunnable):
+    """Opens the database off the GUI thread, so the window paints at once and never freezes."""
+
+    def __init__(self, target: str | None, demo: bool) -> None:
+        super().__init__()
+        self.target, self.demo = target, demo
+        self.signals = _LoadSignals()
+
+    def run(self) -> None:
+        try:
+            self.signals.loaded.emit(load_database(self.target, self.demo))
+        except BbcError as exc:
+            self.signals.failed.emit(exc.message)
+        except Exception as exc:  # a person sees what happened, never a vanished window
+            self.signals.failed.emit(f"程序内部错误（{type(exc).__name__}）：{exc}")
+
+
+def open_into(window: StatusWindow, target: str | None, demo: bool) -> None:
+    """Start opening the database; the window is updated when it is ready or has failed."""
+    job = _LoadJob(target, demo)
+    job.signals.loaded.connect(window.show_loaded)
+    job.signals.failed.connect(window.show_failure)
+    window.load_job = job  # keep the signals alive until they have fired
+    QThreadPool.globalInstance().start(job)
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:

@@ -374,6 +374,8 @@ def test_history_is_stored_readably_with_real_nulls(db, ctx):
     with db.session() as s:
         intake(s, ctx, lead_unit=None)
     with db.engine.connect() as connection:
-        before, after = connection.execute(text("SELECT before, after FROM events WHERE kind = 'registered'")).one()
+        before, after = connection.execute(
+            text("SELECT before, after FROM events WHERE kind = 'registered'")
+        ).one()
     assert before is None
     assert '"status": "registered"' in after and "\\u" not in after
