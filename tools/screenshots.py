@@ -30,6 +30,8 @@ def main() -> int:
     while "工单共" not in window.summary.text() and time.monotonic() < deadline:
         app.processEvents()
         time.sleep(0.02)
+    for _ in range(20):  # let the layout settle around the new texts before grabbing
+        app.processEvents()
     target = DOCS / "screenshot-main.png"
     window.grab().save(str(target))
     print(target)

@@ -24,7 +24,15 @@ from PySide6.QtCore import (
     QTranslator,
     Signal,
 )
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from bbc_desktop import __version__
 from bbc_desktop.core.errors import BbcError
@@ -59,7 +67,29 @@ class StatusWindow(QMainWindow):
         self.summary.setObjectName("summary")
         self.summary.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.summary.setWordWrap(True)
-        for widget in (self.title, self.notice, self.summary):
+        self.cards = QWidget()
+        cards = QHBoxLayout(self.cards)
+        self.figures: dict[str, QLabel] = {}
+        # Overdue and due-soon stand out by colour and by their words, for colour-blind readers too.
+        for key, caption, colour in (
+            ("total", "工单总数", "#334155"),
+            ("awaiting", "待承办单位办结", "#1d4ed8"),
+            ("overdue", "已超期", "#b91c1c"),
+            ("due_soon", "即将到期", "#b45309"),
+        ):
+            card = QLabel()
+            card.setObjectName(f"figure_{key}")
+            card.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            card.setMinimumWidth(140)
+            card.setStyleSheet(
+                f"QLabel {{ border: 1px solid #cbd5e1; border-radius: 6px; padding: 10px; background: white;"
+                f" color: {colour}; }}"
+            )
+            card.setProperty("caption", caption)
+            self.figures[key] = card
+            cards.addWidget(card)
+        self.cards.hide()
+        for widget in (self.title, self.notice, self.cards, self.summary):
             layout.addWidget(widget)
         layout.addStretch(1)
         version = QLabel(f"版本 {__version__}")
@@ -78,6 +108,17 @@ class StatusWindow(QMainWindow):
             for status in Status
             if status.value in figures.by_status
         ]
+        values = {
+            "total": figures.total,
+            "awaiting": figures.awaiting_result,
+            "overdue": figures.overdue,
+            "due_soon": figures.due_soon,
+        }
+        for key, card in self.figures.items():
+            card.setText(
+                f"<span style='font-size:22pt; font-weight:bold'>{values[key]}</span><br>{card.property('caption')}"
+            )
+        self.cards.show()
         self.summary.setText(
             f"数据库：{description}\n\n"
             f"工单共 {figures.total} 件，待承办单位办结 {figures.awaiting_result} 件，"

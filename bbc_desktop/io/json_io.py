@@ -219,8 +219,10 @@ def import_data(session: Session, data: Any) -> int:
     problems.raise_if_any()
 
     _merge_settings(session, data.get("settings", {}), problems)
-    units = _merge_units(session, data.get("units", []), problems)
-    accounts = _merge_accounts(session, data.get("accounts", []), problems)
+    units = _merge_by_key(session, Unit, "name", _UNIT_COLUMNS, data.get("units", []), "单位", problems)
+    accounts = _merge_by_key(
+        session, Account, "username", _ACCOUNT_COLUMNS, data.get("accounts", []), "账号", problems
+    )
     _merge_holidays(session, data.get("holidays", []), problems)
     _merge_sequences(session, data.get("sequences", []), problems)
     problems.raise_if_any()
@@ -242,54 +244,37 @@ def _merge_settings(session: Session, settings: dict[str, Any], problems: _Probl
             row.value = value
 
 
-def _merge_units(session: Session, rows: list[Any], problems: _Problems) -> dict[str, int]:
-    existing = {u.name: u for u in session.scalars(select(Unit))}
+def _merge_by_key(
+    session: Session,
+    model: type[Unit] | type[Account],
+    key: str,
+    columns: list[Any],
+    rows: list[Any],
+    what: str,
+    problems: _Problems,
+) -> dict[str, int]:
+    """Merge records identified by ``key`` (unit name, username): the file's values win."""
+    existing = {getattr(obj, key): obj for obj in session.scalars(select(model))}
     for index, row in enumerate(rows, start=1):
-        where = f"单位第{index}条"
-        if not isinstance(row, dict) or not isinstance(row.get("name"), str) or not row["name"].strip():
-            problems.add(where, "缺少单位名称")
+        where = f"{what}第{index}条"
+        if not isinstance(row, dict) or not isinstance(row.get(key), str) or not row[key].strip():
+            problems.add(where, f"缺少{what}标识“{key}”")
             continue
-        values = {
-            c.key: _parse_value(c, row.get(c.name), where, problems) for c in _UNIT_COLUMNS if c.name in row
-        }
-        unit = existing.get(row["name"])
-        if unit is None:
-            unit = Unit(**values)
-            session.add(unit)
-            existing[unit.name] = unit
-        else:
-            for key, value in values.items():
-                setattr(unit, key, value)
-    session.flush()
-    return {name: unit.id for name, unit in existing.items()}
-
-
-def _merge_accounts(session: Session, rows: list[Any], problems: _Problems) -> dict[str, int]:
-    existing = {a.username: a for a in session.scalars(select(Account))}
-    for index, row in enumerate(rows, start=1):
-        where = f"账号第{index}条"
-        if not isinstance(row, dict) or not isinstance(row.get("username"), str) or not row["username"]:
-            problems.add(where, "缺少用户名")
-            continue
-        if row.get("role") not in {r.value for r in Role}:
+        if model is Account and row.get("role") not in {r.value for r in Role}:
             problems.add(where, f"角色“{row.get('role')}”无效")
-        values = {
-            c.key: _parse_value(c, row.get(c.name), where, problems)
-            for c in _ACCOUNT_COLUMNS
-            if c.name in row
-        }
-        account = existing.get(row["username"])
-        if account is None:
-            account = Account(**values)
-            session.add(account)
-            existing[account.username] = account
+        values = {c.key: _parse_value(c, row.get(c.name), where, problems) for c in columns if c.name in row}
+        obj = existing.get(row[key])
+        if obj is None:
+            obj = model(**values)
+            session.add(obj)
+            existing[row[key]] = obj
         else:
-            for key, value in values.items():
-                setattr(account, key, value)
+            for name, value in values.items():
+                setattr(obj, name, value)
     if problems.items:
         return {}
     session.flush()
-    return {name: account.id for name, account in existing.items()}
+    return {name: obj.id for name, obj in existing.items()}
 
 
 def _merge_holidays(session: Session, rows: list[Any], problems: _Problems) -> None:

@@ -28,6 +28,9 @@ def test_window_shows_the_database_and_its_tickets(qtbot, db, ctx, tmp_path):
     text = window.summary.text()
     assert "工单共 2 件，待承办单位办结 2 件" in text and "已受理 1 件" in text and "已转办 1 件" in text
     assert window.windowTitle() == "北关区“办不成事”反映窗口"
+    assert window.cards.isVisible()
+    assert ">2</span><br>待承办单位办结" in window.figures["awaiting"].text()
+    assert ">0</span><br>已超期" in window.figures["overdue"].text()
 
 
 def test_demo_mode_fills_a_throwaway_database(qtbot):

@@ -104,3 +104,19 @@ def test_bad_records_are_named_and_nothing_is_imported(db, ctx, clock, tmp_path)
 def test_foreign_files_are_refused(db, data):
     with pytest.raises(ValidationError), db.session() as s:
         import_data(s, data)
+
+
+def test_bad_units_and_accounts_are_named(db, ctx, clock, tmp_path):
+    _fill(db, ctx, clock)
+    with db.session() as s:
+        data = export_data(s)
+    data["units"].append({"kind": "office"})
+    data["accounts"][0]["role"] = "king"
+    fresh = open_database(tmp_path / "fresh.sqlite3")
+    with pytest.raises(ValidationError) as caught, fresh.session() as s:
+        import_data(s, data)
+    assert f"单位第{len(data['units'])}条：缺少单位标识“name”" in caught.value.message
+    assert "账号第1条：角色“king”无效" in caught.value.message
+    with fresh.session() as s:
+        assert s.scalar(select(func.count()).select_from(Ticket)) == 0
+    fresh.dispose()
