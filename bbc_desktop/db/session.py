@@ -5,13 +5,13 @@ Every open runs the Alembic migrations up to head, so a database from an older v
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import orjson
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
@@ -60,8 +60,9 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
 
 
 def _json_text(value: object) -> str:
-    # Chinese stays readable (and a third of the size) in the stored history.
-    return json.dumps(value, ensure_ascii=False)
+    # orjson: Chinese stays readable (a third of the size of \\u escapes) and a big demo or import
+    # serialises a million history values several times faster than the json module.
+    return orjson.dumps(value).decode()
 
 
 def make_engine(url: URL) -> Engine:

@@ -378,4 +378,4 @@ def test_history_is_stored_readably_with_real_nulls(db, ctx):
             text("SELECT before, after FROM events WHERE kind = 'registered'")
         ).one()
     assert before is None
-    assert '"status": "registered"' in after and "\\u" not in after
+    assert '"status":"registered"' in after and "\\u" not in after
