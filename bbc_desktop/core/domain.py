@@ -204,4 +204,6 @@ EVENT_LABELS: dict[str, str] = {
     "voided": "作废",
     "deadline_recomputed": "重新计算期限",
     "holidays_saved": "录入节假日安排",
+    "linked": "关联重复反映",
+    "attachment_added": "添加附件",
 }

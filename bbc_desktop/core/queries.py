@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 from bbc_desktop.core.calendar import WorkCalendar
 from bbc_desktop.core.domain import (
     AWAITING_RESULT,
+    FINISHED,
     AssignmentRole,
     Grade,
     ReporterKind,
@@ -20,7 +21,7 @@ from bbc_desktop.core.domain import (
 )
 from bbc_desktop.core.tickets import co_assignments, is_overdue, lead_assignment
 from bbc_desktop.core.units import find_unit
-from bbc_desktop.db.models import Assignment, Reporter, Ticket
+from bbc_desktop.db.models import Assignment, Reporter, Ticket, TicketLink, Unit
 
 _AWAITING = [s.value for s in AWAITING_RESULT]
 
@@ -212,3 +213,123 @@ def lead_unit_of(ticket_id: int) -> Select[tuple[int]]:
         Assignment.role == AssignmentRole.LEAD.value,
         Assignment.ended_at.is_(None),
     )
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """One line of the queue: only what the table shows, read in one query per page of ids."""
+
+    id: int
+    number: str
+    grade: str
+    status: str
+    reporter: str
+    phone: str
+    confidential: bool
+    unit: str
+    accepted_at: datetime
+    due_date: date
+    provisional: bool
+    content: str
+    overdue: bool
+    due_soon: bool
+
+
+def queue_rows(session: Session, ids: list[int], today: date, calendar: WorkCalendar) -> list[QueueRow]:
+    """The rows of ``ids`` in that order, without building ORM objects (the queue asks page by page)."""
+    if not ids:
+        return []
+    lead = (
+        select(Assignment.ticket_id, Unit.name.label("unit"))
+        .join(Unit, Unit.id == Assignment.unit_id)
+        .where(Assignment.role == AssignmentRole.LEAD.value, Assignment.ended_at.is_(None))
+        .where(Assignment.ticket_id.in_(ids))
+        .subquery()
+    )
+    query = (
+        select(
+            Ticket.id,
+            Ticket.number,
+            Ticket.grade,
+            Ticket.status,
+            Ticket.anonymous,
+            Ticket.confidential,
+            Reporter.kind,
+            Reporter.name,
+            Reporter.company,
+            Reporter.phone,
+            lead.c.unit,
+            Ticket.accepted_at,
+            Ticket.due_date,
+            Ticket.due_provisional,
+            func.substr(Ticket.content, 1, 200),
+        )
+        .join(Reporter, Reporter.id == Ticket.reporter_id)
+        .outerjoin(lead, lead.c.ticket_id == Ticket.id)
+        .where(Ticket.id.in_(ids))
+    )
+    soon_until = calendar.next_workday(today)
+    rows: dict[int, QueueRow] = {}
+    for r in session.execute(query):
+        awaiting = r.status in _AWAITING
+        if r.anonymous:
+            label = "匿名"
+        elif r.kind == ReporterKind.COMPANY.value:
+            label = r.company + (f"（{r.name}）" if r.name else "")
+        else:
+            label = r.name
+        rows[r.id] = QueueRow(
+            id=r.id,
+            number=r.number,
+            grade=r.grade,
+            status=r.status,
+            reporter=label,
+            phone=r.phone,
+            confidential=r.confidential,
+            unit=r.unit or "",
+            accepted_at=r.accepted_at,
+            due_date=r.due_date,
+            provisional=r.due_provisional,
+            content=r[-1] or "",
+            overdue=awaiting and today > r.due_date,
+            due_soon=awaiting and today <= r.due_date <= soon_until,
+        )
+    return [rows[i] for i in ids if i in rows]
+
+
+def find_by_number(session: Session, text: str) -> int | None:
+    """The id of the ticket whose number is exactly ``text`` (a scanned or typed number), else None."""
+    number = (text or "").strip().upper()
+    if not number:
+        return None
+    return session.scalar(select(Ticket.id).where(func.upper(Ticket.number) == number))
+
+
+def possible_repeats(
+    session: Session, phone: str = "", company: str = "", exclude_id: int | None = None, limit: int = 5
+) -> list[Ticket]:
+    """Open tickets from the same reporter (same phone, or same company name): a possible repeat report."""
+    conditions = []
+    if phone:
+        conditions.append(Reporter.phone == phone)
+    if company and len(company.strip()) >= 4:
+        conditions.append(Reporter.company == company.strip())
+    if not conditions:
+        return []
+    query = (
+        select(Ticket)
+        .join(Reporter, Reporter.id == Ticket.reporter_id)
+        .where(or_(*conditions), Ticket.status.notin_([s.value for s in FINISHED]))
+        .order_by(Ticket.accepted_at.desc())
+        .limit(limit)
+    )
+    if exclude_id is not None:
+        query = query.where(Ticket.id != exclude_id)
+    return list(session.scalars(query))
+
+
+def linked_tickets(session: Session, ticket_id: int) -> list[Ticket]:
+    """Tickets linked to this one, in either direction."""
+    other = case((TicketLink.ticket_id == ticket_id, TicketLink.linked_id), else_=TicketLink.ticket_id)
+    ids = select(other).where(or_(TicketLink.ticket_id == ticket_id, TicketLink.linked_id == ticket_id))
+    return list(session.scalars(select(Ticket).where(Ticket.id.in_(ids)).order_by(Ticket.accepted_at)))

@@ -31,7 +31,7 @@ from bbc_desktop.core.domain import (
     Status,
     parse_enum,
 )
-from bbc_desktop.core.errors import NotFound, ValidationError
+from bbc_desktop.core.errors import NotFound, TransitionError, ValidationError
 from bbc_desktop.core.lifecycle import Action
 from bbc_desktop.core.units import find_unit
 from bbc_desktop.core.validation import (
@@ -43,7 +43,7 @@ from bbc_desktop.core.validation import (
     clean_text,
     normalize_phone,
 )
-from bbc_desktop.db.models import Assignment, Event, HolidayOverride, Reporter, Ticket, Unit
+from bbc_desktop.db.models import Assignment, Event, HolidayOverride, Reporter, Ticket, TicketLink, Unit
 
 ANONYMOUS_CLOSE_NOTE = "匿名，无法答复"
 
@@ -564,3 +564,42 @@ def recompute_deadlines(session: Session, ctx: Context, years: set[int]) -> int:
             )
             changed += 1
     return changed
+
+
+def link(session: Session, ctx: Context, ticket: Ticket | str, other: Ticket | str) -> Ticket:
+    """Record that ``ticket`` repeats ``other`` (the same reporter, the same matter). Both keep their own lifecycle."""
+    ticket, other = _resolve(session, ticket), _resolve(session, other)
+    if ticket.id == other.id:
+        raise ValidationError("不能将工单与其自身关联")
+    for frozen in (ticket, other):
+        if Status(frozen.status) is Status.VOIDED:
+            raise TransitionError(f"工单 {frozen.number} 已作废，不能关联")
+    exists = session.scalar(
+        select(TicketLink.id).where(
+            ((TicketLink.ticket_id == ticket.id) & (TicketLink.linked_id == other.id))
+            | ((TicketLink.ticket_id == other.id) & (TicketLink.linked_id == ticket.id))
+        )
+    )
+    if exists:
+        raise ValidationError(f"工单 {ticket.number} 与 {other.number} 已经关联")
+    session.add(
+        TicketLink(ticket_id=ticket.id, linked_id=other.id, kind="repeat", created_at=ctx.clock.now())
+    )
+    add_event(
+        session,
+        ctx,
+        ticket,
+        "linked",
+        after={"linked": other.number},
+        note=f"与 {other.number} 为同一事项的重复反映",
+    )
+    add_event(
+        session,
+        ctx,
+        other,
+        "linked",
+        after={"linked": ticket.number},
+        note=f"{ticket.number} 为同一事项的重复反映",
+    )
+    session.flush()
+    return ticket

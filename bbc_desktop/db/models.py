@@ -201,6 +201,20 @@ class Event(Base):
     account: Mapped[Account | None] = relationship(lazy="joined")
 
 
+class TicketLink(Base):
+    """Two tickets about the same matter (a repeat report); recorded from the newer to the older."""
+
+    __tablename__ = "ticket_links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    linked_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16), default="repeat")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+    __table_args__ = (UniqueConstraint("ticket_id", "linked_id", name="uq_ticket_links_pair"),)
+
+
 class HolidayOverride(Base):
     """An administrator-entered day of the official schedule: a holiday or a make-up working day."""
 

@@ -120,6 +120,15 @@ class Database:
         with self.sessions.begin() as session:
             yield session
 
+    @property
+    def attachments_dir(self) -> Path:
+        """Beside a SQLite file; in the user's data folder for a server database."""
+        if self.url.get_backend_name() == "sqlite" and self.url.database:
+            return Path(self.url.database).parent / "attachments"
+        from platformdirs import user_data_path
+
+        return user_data_path(APP_NAME, appauthor=False) / "attachments"
+
     def dispose(self) -> None:
         self.engine.dispose()
 
