@@ -206,4 +206,5 @@ EVENT_LABELS: dict[str, str] = {
     "holidays_saved": "录入节假日安排",
     "linked": "关联重复反映",
     "attachment_added": "添加附件",
+    "identity_revealed": "查看保密信息",
 }

@@ -32,6 +32,8 @@ class TicketFilter:
     grades: tuple[Grade, ...] = ()
     unit: str | None = None
     overdue: bool = False
+    due_soon: bool = False  # awaiting a result and due today or on the next working day
+    awaiting: bool = False  # registered, dispatched or escalated: the unit's result is not in yet
     accepted_from: date | None = None
     accepted_to: date | None = None
     text: str = ""
@@ -54,7 +56,9 @@ def overdue_clause(today: date):  # type: ignore[no-untyped-def]
     return and_(Ticket.status.in_(_AWAITING), Ticket.due_date < today)
 
 
-def filtered_ids(session: Session, flt: TicketFilter, today: date) -> Select[tuple[int]]:
+def filtered_ids(
+    session: Session, flt: TicketFilter, today: date, calendar: WorkCalendar | None = None
+) -> Select[tuple[int]]:
     """The ids matching ``flt`` in queue order: overdue first, then awaiting a result by due date, then the rest."""
     urgency = case(
         (overdue_clause(today), 0),
@@ -62,12 +66,19 @@ def filtered_ids(session: Session, flt: TicketFilter, today: date) -> Select[tup
         else_=2,
     )
     query = select(Ticket.id).order_by(urgency, Ticket.due_date, Ticket.id)
+    soon_until = (calendar or WorkCalendar()).next_workday(today)
     if flt.statuses:
         query = query.where(Ticket.status.in_([s.value for s in flt.statuses]))
     if flt.grades:
         query = query.where(Ticket.grade.in_([g.value for g in flt.grades]))
     if flt.overdue:
         query = query.where(overdue_clause(today))
+    if flt.awaiting:
+        query = query.where(Ticket.status.in_(_AWAITING))
+    if flt.due_soon:
+        query = query.where(
+            Ticket.status.in_(_AWAITING), Ticket.due_date >= today, Ticket.due_date <= soon_until
+        )
     if flt.unit:
         unit = find_unit(session, flt.unit)
         query = query.where(
