@@ -197,6 +197,7 @@ class Overview:
     awaiting_result: int
     overdue: int
     due_soon: int
+    due_today: int
 
     @property
     def total(self) -> int:
@@ -215,6 +216,7 @@ def overview(session: Session, today: date, calendar: WorkCalendar) -> Overview:
             count.where(awaiting, Ticket.due_date >= today, Ticket.due_date <= soon_until)
         )
         or 0,
+        due_today=session.scalar(count.where(awaiting, Ticket.due_date == today)) or 0,
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
@@ -57,3 +59,38 @@ def test_db_target_resolution(tmp_path, monkeypatch):
     monkeypatch.delenv("BBC_DB")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     assert resolve_url().database.startswith(str(tmp_path / "data"))
+
+
+def test_database_from_an_older_version_opens_with_its_data(tmp_path):
+    from alembic import command
+    from sqlalchemy import select
+
+    from bbc_desktop.core import tickets as t
+    from bbc_desktop.core.calendar import FixedClock
+    from bbc_desktop.core.context import Context
+    from bbc_desktop.db.models import Ticket
+    from bbc_desktop.db.session import _alembic_config
+
+    path = tmp_path / "old.sqlite3"
+    engine = make_engine(resolve_url(path))
+    with engine.begin() as connection:
+        command.upgrade(_alembic_config(connection), "0001")
+        connection.execute(
+            text(
+                "INSERT INTO settings (key, value) VALUES ('internal.seed_version', '1'), ('district', '旧区')"
+            )
+        )
+    engine.dispose()
+    db = open_database(path)  # upgrades 0001 → head
+    ctx = Context(clock=FixedClock(datetime(2026, 11, 23, 9, 30)), operator="王芳")
+    with db.session() as s:
+        first = t.register(s, ctx, t.Intake(content="甲", name="张三", phone="13800000000"))
+        second = t.register(s, ctx, t.Intake(content="乙", name="张三", phone="13800000000"))
+        t.link(s, ctx, second, first)  # uses the table migration 0002 added
+    with db.session() as s:
+        assert len(list(s.scalars(select(Ticket)))) == 2
+        assert s.scalar(text("SELECT value FROM settings WHERE key = 'district'")) == "旧区"
+    with db.engine.connect() as connection:
+        assert MigrationContext.configure(connection).get_current_revision() is not None
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+    db.dispose()

@@ -1,0 +1,367 @@
+"""The main window: intake form, queue and detail side by side, with menus, toolbar and reminders.
+
+The window paints before the database is open (``MainWindow()`` needs nothing); ``attach(state)``
+then builds the three panes on the open database. Window geometry, toolbar/dock state and the
+splitter sizes are remembered between runs with QSettings.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QToolBar,
+    QWidget,
+)
+
+from bbc_desktop import __version__
+from bbc_desktop.gui.forms import load_form
+from bbc_desktop.gui.worker import run_async
+
+if TYPE_CHECKING:
+    from bbc_desktop.core.queries import Overview
+    from bbc_desktop.gui.detail import DetailPane
+    from bbc_desktop.gui.intake import IntakeForm
+    from bbc_desktop.gui.queue import QueuePane
+    from bbc_desktop.gui.state import AppState
+
+REMINDER_INTERVAL_MS = 5 * 60 * 1000
+DEFAULT_SPLIT = (460, 700, 520)
+
+
+class MainWindow(QMainWindow):
+    """The counter's one window. Panes talk to each other only through the signals wired here."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.state: AppState | None = None
+        self.intake: IntakeForm | None = None
+        self.queue: QueuePane | None = None
+        self.detail: DetailPane | None = None
+        self.setWindowTitle("“办不成事”反映窗口")
+        self.setMinimumSize(1000, 640)
+        self.resize(1440, 900)
+        self.loading = QLabel("正在打开数据库……")
+        self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setCentralWidget(self.loading)
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self.status_label = QLabel()
+        self.statusBar().addWidget(self.status_label, 1)
+        self.database_label = QLabel()
+        self.statusBar().addPermanentWidget(self.database_label)
+        self.reminder_timer = QTimer(self)
+        self.reminder_timer.setInterval(REMINDER_INTERVAL_MS)
+        self.reminder_timer.timeout.connect(self.refresh_reminders)
+        self._restore_geometry()
+
+    # -- actions, menus, toolbar -------------------------------------------------------------
+
+    def _action(self, text: str, shortcut: QKeySequence | str | None = None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        return action
+
+    def _build_actions(self) -> None:
+        self.new_action = self._action(
+            "新建受理(&N)", QKeySequence.StandardKey.New, "清空受理登记表，开始新的受理"
+        )
+        self.export_action = self._action("导出全部数据(&E)…", None, "导出全部工单及办理记录（JSON）")
+        self.quit_action = self._action("退出(&X)", QKeySequence.StandardKey.Quit)
+        self.find_action = self._action(
+            "查找工单(&F)", QKeySequence.StandardKey.Find, "在队列中搜索编号、姓名、电话、内容"
+        )
+        self.refresh_action = self._action(
+            "刷新(&R)", QKeySequence.StandardKey.Refresh, "重新读取工单队列和提醒"
+        )
+        self.overdue_action = self._action("超期工单(&O)", "Ctrl+1", "只看超期未办结的工单")
+        self.due_soon_action = self._action("即将到期(&D)", "Ctrl+2", "只看今天和下一个工作日到期的工单")
+        self.all_action = self._action("全部工单(&A)", "Ctrl+0", "清除筛选条件")
+        self.reset_layout_action = self._action("恢复默认布局", None, "恢复窗口各栏的默认宽度")
+        self.about_action = self._action("关于(&A)")
+        self.new_action.triggered.connect(self.new_intake)
+        self.export_action.triggered.connect(self.export_all)
+        self.quit_action.triggered.connect(self.close)
+        self.find_action.triggered.connect(self.focus_search)
+        self.refresh_action.triggered.connect(self.refresh)
+        self.overdue_action.triggered.connect(self.show_overdue)
+        self.due_soon_action.triggered.connect(self.show_due_soon)
+        self.all_action.triggered.connect(self.show_all)
+        self.reset_layout_action.triggered.connect(self.reset_layout)
+        self.about_action.triggered.connect(self.about)
+        for action in self._database_actions():
+            action.setEnabled(False)
+
+    def _database_actions(self) -> list[QAction]:
+        return [
+            self.new_action,
+            self.export_action,
+            self.find_action,
+            self.refresh_action,
+            self.overdue_action,
+            self.due_soon_action,
+            self.all_action,
+        ]
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("文件(&F)")
+        file_menu.addAction(self.new_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.export_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        view_menu = bar.addMenu("查看(&V)")
+        for action in (self.find_action, self.refresh_action):
+            view_menu.addAction(action)
+        view_menu.addSeparator()
+        for action in (self.overdue_action, self.due_soon_action, self.all_action):
+            view_menu.addAction(action)
+        view_menu.addSeparator()
+        view_menu.addAction(self.reset_layout_action)
+        help_menu = bar.addMenu("帮助(&H)")
+        help_menu.addAction(self.about_action)
+
+    def _build_toolbar(self) -> None:
+        toolbar = QToolBar("常用操作", self)
+        toolbar.setObjectName("mainToolbar")  # QSettings restores toolbars by object name
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for action in (self.new_action, self.find_action, self.refresh_action):
+            toolbar.addAction(action)
+        toolbar.addSeparator()
+        for action in (self.overdue_action, self.due_soon_action, self.all_action):
+            toolbar.addAction(action)
+        self.addToolBar(toolbar)
+
+    # -- the panes ---------------------------------------------------------------------------
+
+    def attach(self, state: AppState, description: str = "") -> None:
+        """Build the panes on the open database and start the reminders."""
+        from bbc_desktop.core.settings import get_setting
+        from bbc_desktop.gui.detail import DetailPane
+        from bbc_desktop.gui.intake import IntakeForm
+        from bbc_desktop.gui.queue import QueuePane
+
+        self.state = state
+        with state.session() as session:
+            title = get_setting(session, "district") + get_setting(session, "window_name")
+        self.setWindowTitle(title)
+        central = load_form("main_central", self)
+        self.splitter: QSplitter = central.findChild(QSplitter, "mainSplitter")
+        self.banner: QWidget = central.findChild(QWidget, "reminderBanner")
+        self.reminder_label: QLabel = central.findChild(QLabel, "reminderLabel")
+        self.banner.hide()
+        self.banner.setStyleSheet(
+            "#reminderBanner { background: #fff7e6; border: 1px solid #f0b44c; border-radius: 4px; }"
+        )
+        self.intake = IntakeForm(state)
+        self.queue = QueuePane(state)
+        self.detail = DetailPane(state)
+        for host, pane in (
+            ("intakeHost", self.intake),
+            ("queueHost", self.queue),
+            ("detailHost", self.detail),
+        ):
+            central.findChild(QWidget, host).layout().addWidget(pane)
+        self.splitter.setStretchFactor(1, 1)
+        from PySide6.QtWidgets import QPushButton, QToolButton
+
+        central.findChild(QPushButton, "overdueButton").clicked.connect(self.show_overdue)
+        central.findChild(QPushButton, "dueTodayButton").clicked.connect(self.show_due_soon)
+        central.findChild(QToolButton, "dismissBannerButton").clicked.connect(self.banner.hide)
+        self.setCentralWidget(central)
+        self.loading = None  # type: ignore[assignment]
+
+        self.intake.saved.connect(self._on_saved)
+        self.queue.ticket_selected.connect(self.detail.show_ticket)
+        self.queue.status_message.connect(self.status_label.setText)
+        self.queue.failed.connect(self.show_error)
+        self.detail.open_ticket.connect(self.queue.select_ticket)
+        self.detail.ticket_changed.connect(self._on_changed)
+        self.detail.failed.connect(self.show_error)
+
+        self.database_label.setText(f"数据库：{description}" if description else "")
+        for action in self._database_actions():
+            action.setEnabled(True)
+        self._restore_splitter()
+        self.queue.refresh()
+        self.refresh_reminders()
+        self.reminder_timer.start()
+
+    def _on_saved(self, ticket_id: int, number: str) -> None:
+        self.statusBar().showMessage(f"已受理：{number}", 8000)
+        if self.queue is not None:
+            self.queue.select_ticket(ticket_id)
+        self.refresh_reminders()
+
+    def _on_changed(self, ticket_id: int) -> None:
+        if self.queue is not None:
+            self.queue.refresh()
+        if self.detail is not None:
+            self.detail.show_ticket(ticket_id)
+        self.refresh_reminders()
+
+    # -- commands ----------------------------------------------------------------------------
+
+    def new_intake(self) -> None:
+        if self.intake is not None:
+            self.intake.clear(confirm=True)
+            self.intake.setFocus()
+            self.intake.focusNextChild()
+
+    def focus_search(self) -> None:
+        if self.queue is not None:
+            search = self.queue.filter_bar.search_edit
+            search.setFocus()
+            search.selectAll()
+
+    def refresh(self) -> None:
+        if self.queue is not None:
+            self.queue.refresh()
+        self.refresh_reminders()
+
+    def show_overdue(self) -> None:
+        if self.queue is not None:
+            self.queue.filter_bar.show_overdue()
+
+    def show_due_soon(self) -> None:
+        if self.queue is not None:
+            self.queue.filter_bar.show_due_soon()
+
+    def show_all(self) -> None:
+        if self.queue is not None:
+            self.queue.filter_bar.reset()
+
+    def refresh_reminders(self) -> None:
+        """Count overdue and due tickets off the GUI thread; show the banner when there are any."""
+        state = self.state
+        if state is None:
+            return
+
+        def count() -> Overview:
+            from bbc_desktop.core.queries import overview
+            from bbc_desktop.core.tickets import load_calendar
+
+            with state.session() as session:
+                return overview(session, state.ctx.clock.today(), load_calendar(session))
+
+        run_async(count, self.show_reminders, self.show_error)
+
+    def show_reminders(self, figures: Overview) -> None:
+        self.last_overview = figures
+        if figures.overdue == 0 and figures.due_soon == 0:
+            self.banner.hide()
+            return
+        parts = []
+        if figures.overdue:
+            parts.append(f"超期未办结 {figures.overdue} 件")
+        if figures.due_today:
+            parts.append(f"今天到期 {figures.due_today} 件")
+        later = figures.due_soon - figures.due_today
+        if later:
+            parts.append(f"下一个工作日到期 {later} 件")
+        self.reminder_label.setText("提醒：" + "，".join(parts) + "。")
+        self.banner.show()
+
+    def export_all(self) -> None:
+        state = self.state
+        if state is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "导出全部数据", "bbc-导出.json", "JSON 文件 (*.json)")
+        if not path:
+            return
+
+        def export() -> int:
+            from bbc_desktop.io.json_io import export_data
+
+            with state.session() as session:
+                data = export_data(session)
+            target = Path(path)
+            partial = target.with_name(target.name + ".part")
+            try:
+                partial.write_text(
+                    json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n", "utf-8"
+                )
+                partial.replace(target)
+            except OSError as exc:
+                from bbc_desktop.core.errors import ValidationError
+
+                raise ValidationError(f"无法写入文件“{target}”：{exc.strerror}") from exc
+            return len(data["tickets"])
+
+        self.statusBar().showMessage("正在导出……")
+        run_async(
+            export,
+            lambda count: self.statusBar().showMessage(f"已导出工单 {count} 件到 {path}", 10000),
+            self.show_error,
+        )
+
+    def show_error(self, message: str) -> None:
+        self.statusBar().clearMessage()
+        QMessageBox.warning(self, "操作未完成", message)
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self,
+            "关于",
+            f"<b>“办不成事”反映窗口</b><br>版本 {__version__}<br><br>受理 → 分类 → 转办 → 办结 → 反馈 → 回访 → 归档",
+        )
+
+    # -- remembered layout -------------------------------------------------------------------
+
+    def _restore_geometry(self) -> None:
+        settings = QSettings()
+        geometry = settings.value("main/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        state = settings.value("main/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+
+    def _restore_splitter(self) -> None:
+        sizes = QSettings().value("main/splitter")
+        if isinstance(sizes, QByteArray) and self.splitter.restoreState(sizes):
+            return
+        self.splitter.setSizes(list(DEFAULT_SPLIT))
+
+    def reset_layout(self) -> None:
+        if self.state is not None:
+            self.splitter.setSizes(list(DEFAULT_SPLIT))
+
+    def save_layout(self) -> None:
+        settings = QSettings()
+        settings.setValue("main/geometry", self.saveGeometry())
+        settings.setValue("main/state", self.saveState())
+        if self.state is not None:
+            settings.setValue("main/splitter", self.splitter.saveState())
+        settings.sync()
+
+    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        if self.intake is not None and self.intake.is_dirty():
+            answer = QMessageBox.question(
+                self,
+                "退出",
+                "受理登记表中还有未保存的内容，确定退出吗？",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
+        self.reminder_timer.stop()
+        self.save_layout()
+        super().closeEvent(event)

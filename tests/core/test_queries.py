@@ -1,0 +1,105 @@
+"""Reading tickets for the queue: page rows, urgency order, filters, repeats, links, the overview."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from bbc_desktop.core import tickets as t
+from bbc_desktop.core.errors import ValidationError
+from bbc_desktop.core.queries import (
+    TicketFilter,
+    filtered_ids,
+    find_by_number,
+    linked_tickets,
+    overview,
+    possible_repeats,
+    queue_rows,
+)
+
+
+def _make(s, ctx, **values):  # type: ignore[no-untyped-def]
+    base = {"content": "材料被滞留", "name": "张三", "phone": "13800000000", "lead_unit": "区教育局"}
+    base.update(values)
+    return t.register(s, ctx, t.Intake(**base))
+
+
+def test_queue_rows_follow_the_ids_and_mark_urgency(db, ctx):
+    with db.session() as s:
+        late = _make(s, ctx, accepted_at=datetime(2026, 11, 2, 9, 0))  # blue due 11-05: overdue
+        soon = _make(s, ctx, accepted_at=datetime(2026, 11, 19, 9, 0))  # blue due 11-24: next working day
+        company = _make(s, ctx, kind="company", company="恒通商贸有限公司", name="李四", grade="red")
+        registered = _make(s, ctx, lead_unit=None, confidential=True)
+        calendar = t.load_calendar(s)
+        today = ctx.clock.today()
+        ids = list(s.scalars(filtered_ids(s, TicketFilter(), today, calendar)))
+        assert ids[:2] == [late.id, soon.id]
+        rows = queue_rows(s, ids, today, calendar)
+        assert [r.id for r in rows] == ids
+        by_id = {r.id: r for r in rows}
+        assert by_id[late.id].overdue and not by_id[late.id].due_soon
+        assert by_id[soon.id].due_soon and not by_id[soon.id].overdue
+        assert (
+            by_id[company.id].reporter == "恒通商贸有限公司（李四）" and by_id[company.id].unit == "区教育局"
+        )
+        assert by_id[registered.id].unit == "" and by_id[registered.id].confidential
+        assert queue_rows(s, [], today, calendar) == []
+
+
+def test_filters_awaiting_due_soon_text_and_dates(db, ctx):
+    with db.session() as s:
+        _make(s, ctx, accepted_at=datetime(2026, 11, 2, 9, 0), content="不动产登记被推诿")
+        soon = _make(s, ctx, accepted_at=datetime(2026, 11, 19, 9, 0), name="王𠮷")
+        done = _make(s, ctx)
+        t.record_result(s, ctx, done, "已办")
+        calendar, today = t.load_calendar(s), ctx.clock.today()
+
+        def ids(**kw):  # type: ignore[no-untyped-def]
+            return list(s.scalars(filtered_ids(s, TicketFilter(**kw), today, calendar)))
+
+        assert len(ids(awaiting=True)) == 2
+        assert ids(due_soon=True) == [soon.id]
+        assert len(ids(text="不动产")) == 1
+        assert ids(text="王𠮷") == [soon.id]
+        assert len(ids(accepted_from=date(2026, 11, 19), accepted_to=date(2026, 11, 19))) == 1
+
+
+def test_find_by_number_is_exact_and_case_insensitive(db, ctx):
+    with db.session() as s:
+        ticket = _make(s, ctx)
+        assert find_by_number(s, " bbc-2026-0001 ") == ticket.id
+        assert find_by_number(s, "BBC-2026-000") is None
+        assert find_by_number(s, "") is None
+
+
+def test_possible_repeats_and_links(db, ctx):
+    with db.session() as s:
+        first = _make(s, ctx, phone="13912345678")
+        company = _make(s, ctx, kind="company", company="恒通商贸有限公司", phone="0372-1234567")
+        closed = _make(s, ctx, phone="13912345678", lead_unit=None)
+        t.resolve_on_spot(s, ctx, closed, "当场办结")
+        t.close(s, ctx, closed)
+        assert [x.id for x in possible_repeats(s, phone="13912345678")] == [first.id]
+        assert [x.id for x in possible_repeats(s, company="恒通商贸有限公司")] == [company.id]
+        assert possible_repeats(s, phone="13912345678", exclude_id=first.id) == []
+        assert possible_repeats(s) == []
+        new = _make(s, ctx, phone="13912345678")
+        t.link(s, ctx, new, first)
+        assert [x.id for x in linked_tickets(s, first.id)] == [new.id]
+        assert [x.id for x in linked_tickets(s, new.id)] == [first.id]
+        assert [e.kind for e in first.events][-1] == "linked"
+        with pytest.raises(ValidationError, match="已经关联"):
+            t.link(s, ctx, first, new)
+        with pytest.raises(ValidationError, match="自身"):
+            t.link(s, ctx, first, first)
+
+
+def test_overview_counts(db, ctx):
+    with db.session() as s:
+        _make(s, ctx, accepted_at=datetime(2026, 11, 2, 9, 0))
+        _make(s, ctx, accepted_at=datetime(2026, 11, 18, 9, 0))  # blue due 11-23: today
+        _make(s, ctx, accepted_at=datetime(2026, 11, 19, 9, 0))  # due 11-24
+        figures = overview(s, ctx.clock.today(), t.load_calendar(s))
+    assert (figures.total, figures.awaiting_result, figures.overdue) == (3, 3, 1)
+    assert (figures.due_today, figures.due_soon) == (1, 2)
