@@ -705,7 +705,14 @@ class _Story:
         self.event(at, kind, account, before, after, note)
 
     def move(
-        self, action: Action, kind: str, at: datetime, account: int, changes: dict[str, Any], note: str = ""
+        self,
+        action: Action,
+        kind: str,
+        at: datetime,
+        account: int,
+        changes: dict[str, Any],
+        note: str = "",
+        overdue: bool = False,
     ) -> None:
         """One service call: the lifecycle gate, then the changes and their event (require + apply inlined,
         as this runs ~600 000 times for a big demo)."""
@@ -717,6 +724,7 @@ class _Story:
             anonymous=row["anonymous"],
             form=self.form,
             reply_method=self.reply_method,
+            overdue=overdue,
         )
         if target is not None and target is not self.status:
             changes["status"] = _STATUS_VALUES[target]
@@ -1131,7 +1139,7 @@ class _Story:
         else:
             note = "经大厅多次协调仍未解决，移交区纪委监委和督查局督办"
         changes = {"escalated_to": to, "escalated_at": at}
-        self.move(Action.ESCALATE, "escalated", at, self.g.ch(self.g.back), changes, note)
+        self.move(Action.ESCALATE, "escalated", at, self.g.ch(self.g.back), changes, note, overdue)
 
     def reassign(self, at: datetime) -> None:
         g = self.g

@@ -179,6 +179,8 @@ def parse_enum(enum: type[E], value: str | E, what: str) -> E:
     if isinstance(value, enum):
         return value
     text = str(value).strip()
+    if not text:
+        raise ValidationError(f"请选择{what}")
     for member in enum:
         if text == member.value or text == getattr(member, "label", None):
             return member

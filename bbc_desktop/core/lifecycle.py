@@ -98,6 +98,7 @@ def require(
     anonymous: bool = False,
     form: ComplaintForm | None = None,
     reply_method: ReplyMethod | None = None,
+    overdue: bool = False,
 ) -> Status | None:
     """Raise ``TransitionError`` unless ``action`` is allowed now; return the status it leads to."""
     if status is S.VOIDED:
@@ -105,6 +106,8 @@ def require(
     if status is S.ARCHIVED:
         raise TransitionError("该工单已归档，不能再做任何修改")
     transition = TRANSITIONS[action]
+    if action is Action.RESOLVE_ON_SPOT and status is not S.REGISTERED:
+        raise TransitionError("只有尚未转办的工单可以当场解决；已转办的工单请等待承办单位的办理结果")
     if status not in transition.sources:
         allowed = "、".join(s.label for s in Status if s in transition.sources)
         raise TransitionError(
@@ -112,6 +115,8 @@ def require(
         )
     if action is Action.RESOLVE_ON_SPOT and grade is not Grade.BLUE:
         raise TransitionError("只有蓝牌工单可以当场解决；请先将牌色调整为蓝牌，或转办承办单位")
+    if action is Action.ESCALATE and grade is not None:
+        escalation_target(grade, overdue)  # raises for a blue ticket that is not overdue
     if action in (Action.REPLY, Action.VISIT) and anonymous:
         raise TransitionError("匿名反映无法答复或回访，可直接结案")
     if action is Action.CLOSE and not anonymous:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from bbc_desktop.core import lifecycle, numbering
 from bbc_desktop.core.accounts import account_for
-from bbc_desktop.core.calendar import WorkCalendar
+from bbc_desktop.core.calendar import Clock, WorkCalendar
 from bbc_desktop.core.context import Context
 from bbc_desktop.core.domain import (
     AWAITING_RESULT,
@@ -131,7 +131,7 @@ def is_overdue(ticket: Ticket, today: date) -> bool:
     return Status(ticket.status) in AWAITING_RESULT and today > ticket.due_date
 
 
-def _require(ticket: Ticket, action: Action) -> Status | None:
+def _require(ticket: Ticket, action: Action, clock: Clock | None = None) -> Status | None:
     return lifecycle.require(
         action,
         Status(ticket.status),
@@ -139,6 +139,7 @@ def _require(ticket: Ticket, action: Action) -> Status | None:
         anonymous=ticket.anonymous,
         form=ComplaintForm(ticket.form),
         reply_method=ReplyMethod(ticket.reply_method) if ticket.reply_method else None,
+        overdue=is_overdue(ticket, clock.today()) if clock is not None else False,
     )
 
 
@@ -168,7 +169,7 @@ def _reporter(session: Session, kind: ReporterKind, name: str, company: str, pho
 
 
 def _active_unit(session: Session, name_or_id: str | int, what: str) -> Unit:
-    unit = find_unit(session, name_or_id)
+    unit = find_unit(session, name_or_id, what)
     if not unit.active:
         raise ValidationError(f"{what}“{unit.name}”已停用，请选择其他单位")
     return unit
@@ -201,6 +202,8 @@ def register(session: Session, ctx: Context, intake: Intake) -> Ticket:
             _active_unit(session, co, "协办单位")
     elif intake.co_units:
         raise ValidationError("指定协办单位前须先指定承办单位")
+    elif intake.dispatch_note.strip():
+        raise ValidationError("填写批转意见前须先指定承办单位")
 
     calendar = load_calendar(session)
     deadline = calendar.due(grade, accepted_at)
@@ -385,7 +388,7 @@ def visit(
     target = _require(ticket, Action.VISIT)
     level = parse_enum(Satisfaction, satisfaction, "满意度")
     notes = clean_text(notes, "回访情况", limit=MAX_NOTE, multiline=True)
-    visited_by = clean_text(visited_by, "回访负责人", limit=MAX_NAME) or ctx.operator
+    visited_by = clean_text(visited_by, "回访人", limit=MAX_NAME) or ctx.operator
     when = _when(ctx, ticket, at, "回访时间")
     _move(
         session,
@@ -466,7 +469,7 @@ def explain(
 def escalate(session: Session, ctx: Context, ticket: Ticket | str, note: str = "") -> Ticket:
     """督办/移交: the target follows from the grade (and, for blue, from being overdue)."""
     ticket = _resolve(session, ticket)
-    target = _require(ticket, Action.ESCALATE)
+    target = _require(ticket, Action.ESCALATE, ctx.clock)
     to = lifecycle.escalation_target(Grade(ticket.grade), is_overdue(ticket, ctx.clock.today()))
     note = clean_text(note, "移交说明", limit=MAX_NOTE, multiline=True)
     _move(

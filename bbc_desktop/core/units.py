@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bbc_desktop.core.errors import NotFound
+from bbc_desktop.core.errors import NotFound, ValidationError
 from bbc_desktop.db.models import Unit
 
 # The offices of the leading group's members, by the names the hall uses; no person's name is shipped.
@@ -61,14 +61,19 @@ def seed_units(session: Session) -> int:
     return added
 
 
-def find_unit(session: Session, name_or_id: str | int) -> Unit:
-    """Look a unit up by its exact name (or id); a retired unit is still found."""
-    if isinstance(name_or_id, int) or (isinstance(name_or_id, str) and name_or_id.isdigit()):
-        unit = session.get(Unit, int(name_or_id))
+def find_unit(session: Session, name_or_id: str | int, what: str = "承办单位") -> Unit:
+    """Look a unit up by its exact name (an ``int`` is an id); a retired unit is still found.
+
+    Text is always a name, never an id, even when it is all digits: the operator types names.
+    """
+    if isinstance(name_or_id, int):
+        unit = session.get(Unit, name_or_id)
     else:
+        if not name_or_id.strip():
+            raise ValidationError(f"请选择{what}")
         unit = session.scalar(select(Unit).where(Unit.name == name_or_id.strip()))
     if unit is None:
-        raise NotFound(f"承办单位“{name_or_id}”不在单位名录中，请先由管理员添加")
+        raise NotFound(f"{what}“{name_or_id}”不在单位名录中，请先由管理员添加")
     return unit
 
 

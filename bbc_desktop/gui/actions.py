@@ -1,0 +1,560 @@
+"""The lifecycle actions (办理操作) of one ticket: the button panel and the dialog each button opens.
+
+``ActionsPanel`` shows one button per ``core.lifecycle.Action`` and enables exactly those that
+``lifecycle.require`` lets through; a disabled button's tooltip is the core's reason. A button opens
+``ActionDialog``, which saves through the matching ``core.tickets`` service in one unit of work.
+
+Layouts built in code, and why: ``ActionDialog`` is the one dialog whose layout is built in code
+(a QFormLayout from the small per-action field spec ``ACTION_FIELDS``), so twelve near-identical
+Designer forms are not needed. The panel's button grid follows from the same choice: it is generated
+from ``ACTION_GROUPS``, one button per Action, so the buttons cannot drift from the lifecycle table.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from PySide6.QtCore import QDateTime, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from bbc_desktop.core import lifecycle
+from bbc_desktop.core import tickets as t
+from bbc_desktop.core.calendar import WorkCalendar
+from bbc_desktop.core.context import Context
+from bbc_desktop.core.domain import ComplaintForm, Grade, ReplyMethod, Satisfaction, Status
+from bbc_desktop.core.errors import BbcError, TransitionError
+from bbc_desktop.core.lifecycle import Action
+from bbc_desktop.core.queries import find_by_number, summary
+from bbc_desktop.core.units import list_units
+from bbc_desktop.gui.state import AppState
+
+log = logging.getLogger(__name__)
+
+# The order and grouping of the buttons: how a case usually moves, row by row.
+ACTION_GROUPS: tuple[tuple[str, tuple[Action, ...]], ...] = (
+    ("交办", (Action.DISPATCH, Action.REASSIGN, Action.RESOLVE_ON_SPOT)),
+    ("办结反馈", (Action.RECORD_RESULT, Action.REPLY, Action.VISIT)),
+    ("特殊情形", (Action.EXPLAIN, Action.ESCALATE, Action.CHANGE_GRADE)),
+    ("结案归档", (Action.CLOSE, Action.ARCHIVE, Action.VOID)),
+)
+
+# What each step does, for the tooltip of an enabled button.
+ACTION_HINTS: dict[Action, str] = {
+    Action.DISPATCH: "将工单交承办单位办理，可指定协办单位，办理期限开始计算",
+    Action.REASSIGN: "承办单位退回后改由其他单位承办，办理期限重新计算",
+    Action.RESOLVE_ON_SPOT: "蓝牌事项当场办结，同时记录对反映人的答复",
+    Action.RECORD_RESULT: "登记承办单位报送的办理结果、主管领导签字和联系电话",
+    Action.REPLY: "记录向反映人答复的方式、时间和内容",
+    Action.VISIT: "记录回访情况和满意度；不满意的将重新办理",
+    Action.EXPLAIN: "不属于受理范围或因政策、法律原因无法解决的，向反映人解释说明",
+    Action.ESCALATE: "移交区纪委监委和督查局，或提交区领导研究解决",
+    Action.CHANGE_GRADE: "调整红、黄、蓝牌色，办理期限随之重新计算",
+    Action.CLOSE: "办理完毕，结案",
+    Action.ARCHIVE: "结案后归档，归档后不能再修改",
+    Action.VOID: "误录的工单作废（保留编号和记录，不能撤销）",
+}
+
+NO_TICKET = "请先在队列中选择工单"
+
+
+def _conditions(info: dict[str, Any]) -> dict[str, Any]:
+    """The keyword arguments of ``lifecycle.require`` from a ticket summary."""
+    return {
+        "grade": Grade(info["grade"]),
+        "anonymous": bool(info.get("anonymous")),
+        "form": ComplaintForm(info["form"]) if info.get("form") else None,
+        "reply_method": ReplyMethod(info["reply_method"]) if info.get("reply_method") else None,
+    }
+
+
+def refusal(action: Action, info: dict[str, Any]) -> str | None:
+    """Why the core refuses ``action`` for this ticket now, or None when it is allowed."""
+    try:
+        lifecycle.require(action, Status(info["status"]), **_conditions(info))
+        if action is Action.ESCALATE:
+            # require() lets a dispatched blue ticket through; where it would go is decided here.
+            lifecycle.escalation_target(Grade(info["grade"]), bool(info.get("overdue")))
+    except TransitionError as exc:
+        return exc.message
+    return None
+
+
+class ActionsPanel(QWidget):
+    """One button per lifecycle step for the ticket shown; only the steps the core allows are enabled."""
+
+    ticket_changed = Signal(int)
+
+    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("actionsPanel")
+        self.state = state
+        self.info: dict[str, Any] | None = None
+        self.buttons: dict[Action, QPushButton] = {}
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(6)
+        grid.setVerticalSpacing(6)
+        for row, (caption, actions) in enumerate(ACTION_GROUPS):
+            label = QLabel(caption)
+            label.setStyleSheet("color: #475569;")
+            grid.addWidget(label, row, 0)
+            for column, action in enumerate(actions, start=1):
+                button = QPushButton(action.label)
+                button.setObjectName(f"{action.value}Button")
+                button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+                button.clicked.connect(lambda _checked=False, a=action: self.run(a))
+                self.buttons[action] = button
+                grid.addWidget(button, row, column)
+        for column in (1, 2, 3):
+            grid.setColumnStretch(column, 1)
+        self.set_ticket(None)
+
+    def set_ticket(self, info: dict[str, Any] | None) -> None:
+        """Enable the steps allowed for ``info`` (a ``core.queries.summary`` dict, ``id`` optional)."""
+        self.info = info
+        for action, button in self.buttons.items():
+            reason = NO_TICKET if info is None else refusal(action, info)
+            button.setEnabled(reason is None)
+            button.setToolTip(ACTION_HINTS[action] if reason is None else reason)
+
+    def enabled_actions(self) -> list[Action]:
+        return [action for action, button in self.buttons.items() if button.isEnabled()]
+
+    def run(self, action: Action) -> bool:
+        """Open the dialog of ``action``; after a save, refresh the buttons and emit ``ticket_changed``."""
+        if self.info is None:
+            return False
+        number = self.info["number"]
+        if not run_action(self.state, number, action, self):
+            return False
+        with self.state.session() as session:
+            ticket_id = self.info.get("id") or find_by_number(session, number)
+            ticket = t.get_ticket(session, number)
+            calendar = t.load_calendar(session)
+            info = summary(ticket, self.state.ctx.clock.today(), calendar) | {"id": ticket.id}
+        self.set_ticket(info)
+        if ticket_id is not None:
+            self.ticket_changed.emit(int(ticket_id))
+        return True
+
+
+@dataclass(frozen=True)
+class Field:
+    """One input of an action dialog. ``kind``: line, text, choice, unit, units, when, info."""
+
+    key: str
+    label: str
+    kind: str
+    choices: type[StrEnum] | None = None
+    placeholder: str = ""
+    must_choose: bool = False  # a choice with no default; the operator picks one
+
+
+REPLY_METHOD = Field("reply_method", "答复方式", "choice", ReplyMethod)
+
+ACTION_FIELDS: dict[Action, tuple[Field, ...]] = {
+    Action.DISPATCH: (
+        Field("unit", "承办单位", "unit", must_choose=True),
+        Field("co_units", "协办单位", "units"),
+        Field("note", "批转意见", "text", placeholder="如：请于期限内办结并将办理结果报“办不成事”反映窗口"),
+    ),
+    Action.REASSIGN: (
+        Field("current", "原承办单位", "info"),
+        Field("unit", "新承办单位", "unit", must_choose=True),
+        Field("reason", "改派理由", "text"),
+    ),
+    Action.RESOLVE_ON_SPOT: (
+        Field("result", "办理结果", "text"),
+        REPLY_METHOD,
+    ),
+    Action.RECORD_RESULT: (
+        Field("result", "办理结果", "text"),
+        Field("signer", "主管领导签字", "line"),
+        Field("phone", "单位联系电话", "line", placeholder="如 0372-1234567 或 13812345678"),
+        Field("at", "办结时间", "when"),
+    ),
+    Action.REPLY: (
+        REPLY_METHOD,
+        Field("reply", "答复内容", "text"),
+        Field("at", "答复时间", "when"),
+    ),
+    Action.VISIT: (
+        Field("at", "回访时间", "when"),
+        Field("satisfaction", "满意度", "choice", Satisfaction, must_choose=True),
+        Field("notes", "回访情况", "text"),
+        Field("visitor", "回访人", "line"),
+    ),
+    Action.EXPLAIN: (
+        Field("explanation", "说明内容", "text"),
+        Field("reply_method", "说明方式", "choice", ReplyMethod),
+    ),
+    Action.ESCALATE: (
+        Field("target", "移交对象", "info"),
+        Field("note", "说明", "text"),
+    ),
+    Action.CHANGE_GRADE: (
+        Field("grade", "新牌色", "choice", Grade),
+        Field("rule", "牌色标准", "info"),
+        Field("preview", "新的办理期限", "info"),
+        Field("reason", "调整理由", "text"),
+    ),
+    Action.CLOSE: (Field("note", "结案说明", "text"),),
+    Action.ARCHIVE: (),
+    Action.VOID: (Field("reason", "作废理由", "text"),),
+}
+
+Saver = Callable[[Session, Context, str, dict[str, Any]], object]
+
+# The one core service each dialog calls, with the values read from its fields.
+SAVERS: dict[Action, Saver] = {
+    Action.DISPATCH: lambda s, c, n, v: t.dispatch(s, c, n, v["unit"], v["co_units"], v["note"]),
+    Action.REASSIGN: lambda s, c, n, v: t.reassign(s, c, n, v["unit"], v["reason"]),
+    Action.RESOLVE_ON_SPOT: lambda s, c, n, v: t.resolve_on_spot(s, c, n, v["result"], v["reply_method"]),
+    Action.RECORD_RESULT: lambda s, c, n, v: t.record_result(
+        s, c, n, v["result"], v["signer"], v["phone"], v["at"]
+    ),
+    Action.REPLY: lambda s, c, n, v: t.reply(s, c, n, v["reply_method"], v["reply"], v["at"]),
+    Action.VISIT: lambda s, c, n, v: t.visit(s, c, n, v["satisfaction"], v["notes"], v["visitor"], v["at"]),
+    Action.EXPLAIN: lambda s, c, n, v: t.explain(s, c, n, v["explanation"], v["reply_method"]),
+    Action.ESCALATE: lambda s, c, n, v: t.escalate(s, c, n, v["note"]),
+    Action.CHANGE_GRADE: lambda s, c, n, v: t.change_grade(s, c, n, v["grade"], v["reason"]),
+    Action.CLOSE: lambda s, c, n, v: t.close(s, c, n, v["note"]),
+    Action.ARCHIVE: lambda s, c, n, _v: t.archive(s, c, n),
+    Action.VOID: lambda s, c, n, v: t.void(s, c, n, v["reason"]),
+}
+
+# Fixed words shown above the fields of some actions.
+NOTICES: dict[Action, str] = {
+    Action.ARCHIVE: "归档后该工单不能再做任何修改。确定将工单 {number} 归档吗？",
+    Action.VOID: "作废后不能撤销：工单及其编号和办理记录将保留，但不能再做任何修改。",
+}
+
+UNSATISFIED_WARNING = (
+    "选择“不满意”将重新办理：工单退回承办单位，办理期限重新计算，原办理结果和答复记入办理记录。"
+)
+ERROR_STYLE = "color: #b91c1c; font-weight: bold;"
+WARNING_STYLE = "color: #b45309;"
+
+
+def _chinese_date(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+@dataclass
+class _TicketFacts:
+    """What the dialog needs to know of its ticket, read once when it opens."""
+
+    number: str
+    grade: Grade
+    form: ComplaintForm
+    anonymous: bool
+    unit: str
+    clock_start: datetime
+    escalation: str
+    escalation_refused: str
+    calendar: WorkCalendar
+    units: list[tuple[int, str]]
+
+
+class ActionDialog(QDialog):
+    """The generic dialog of one lifecycle step; saves through the core in one unit of work.
+
+    On a refusal the core's Chinese message shows in red inside the dialog, everything typed stays,
+    and nothing is saved. ``fields`` maps each spec key to its input widget.
+    """
+
+    def __init__(
+        self, state: AppState, ticket_number: str, action: Action, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.number = ticket_number
+        self.action = action
+        self.fields: dict[str, QWidget] = {}
+        self.setObjectName(f"{action.value}Dialog")
+        self.setWindowTitle(f"{action.label} — {ticket_number}")
+        self.setMinimumWidth(480)
+        layout = QVBoxLayout(self)
+        self.notice = QLabel()
+        self.notice.setObjectName("noticeLabel")
+        self.notice.setWordWrap(True)
+        self.notice.hide()
+        layout.addWidget(self.notice)
+        self.form = QFormLayout()
+        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        layout.addLayout(self.form)
+        self.warning = QLabel(UNSATISFIED_WARNING)
+        self.warning.setObjectName("warningLabel")
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet(WARNING_STYLE)
+        self.warning.hide()
+        layout.addWidget(self.warning)
+        self.error_label = QLabel()
+        self.error_label.setObjectName("errorLabel")
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet(ERROR_STYLE)
+        self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error_label.hide()
+        layout.addWidget(self.error_label)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.setObjectName("buttonBox")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.facts: _TicketFacts | None = None
+        try:
+            self.facts = self._read_facts()
+        except BbcError as exc:
+            self.show_error(exc.message)
+            self.ok_button.setEnabled(False)
+            return
+        self._build_fields()
+
+    @property
+    def ok_button(self) -> QPushButton:
+        return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+
+    def _read_facts(self) -> _TicketFacts:
+        state = self.state
+        with state.session() as session:
+            ticket = t.get_ticket(session, self.number)
+            grade = Grade(ticket.grade)
+            lead = t.lead_assignment(ticket)
+            escalation, refused = "", ""
+            try:
+                escalation = lifecycle.escalation_target(grade, t.is_overdue(ticket, state.ctx.clock.today()))
+            except TransitionError as exc:
+                refused = exc.message
+            units = [(u.id, u.name) for u in list_units(session)] if self._needs_units() else []
+            return _TicketFacts(
+                number=ticket.number,
+                grade=grade,
+                form=ComplaintForm(ticket.form),
+                anonymous=ticket.anonymous,
+                unit=lead.unit.name if lead else "",
+                clock_start=ticket.clock_start,
+                escalation=escalation,
+                escalation_refused=refused,
+                calendar=t.load_calendar(session),
+                units=units,
+            )
+
+    def _needs_units(self) -> bool:
+        return any(f.kind in ("unit", "units") for f in ACTION_FIELDS[self.action])
+
+    def _build_fields(self) -> None:
+        facts = self.facts
+        assert facts is not None
+        notice = NOTICES.get(self.action)
+        if notice:
+            self.notice.setText(notice.format(number=facts.number))
+            self.notice.setStyleSheet(
+                WARNING_STYLE + " font-weight: bold;" if self.action is Action.VOID else ""
+            )
+            self.notice.show()
+        for spec in ACTION_FIELDS[self.action]:
+            widget = self._make(spec)
+            widget.setObjectName(f"{spec.key}Field")
+            self.fields[spec.key] = widget
+            self.form.addRow(spec.label, widget)
+        self._set_defaults()
+        if self.action is Action.ESCALATE and facts.escalation_refused:
+            self.show_error(facts.escalation_refused)
+
+    def _make(self, spec: Field) -> QWidget:
+        facts = self.facts
+        assert facts is not None
+        if spec.kind == "line":
+            edit = QLineEdit()
+            edit.setPlaceholderText(spec.placeholder)
+            return edit
+        if spec.kind == "text":
+            memo = QPlainTextEdit()
+            memo.setPlaceholderText(spec.placeholder)
+            memo.setTabChangesFocus(True)
+            memo.setMinimumHeight(84)
+            return memo
+        if spec.kind == "choice":
+            combo = QComboBox()
+            assert spec.choices is not None
+            for member in spec.choices:
+                combo.addItem(member.label, member.value)  # type: ignore[attr-defined]
+            if spec.must_choose:
+                combo.setPlaceholderText(f"请选择{spec.label}")
+                combo.setCurrentIndex(-1)
+            return combo
+        if spec.kind == "unit":
+            combo = QComboBox()
+            for unit_id, name in facts.units:
+                combo.addItem(name, unit_id)
+            combo.setPlaceholderText(f"请选择{spec.label}")
+            combo.setCurrentIndex(-1)
+            combo.setMaxVisibleItems(20)
+            return combo
+        if spec.kind == "units":
+            checklist = QListWidget()
+            for unit_id, name in facts.units:
+                item = QListWidgetItem(name)
+                item.setData(Qt.ItemDataRole.UserRole, unit_id)
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(Qt.CheckState.Unchecked)
+                checklist.addItem(item)
+            checklist.setMinimumHeight(120)
+            checklist.setMaximumHeight(160)
+            return checklist
+        if spec.kind == "when":
+            edit = QDateTimeEdit()
+            edit.setDisplayFormat("yyyy-MM-dd HH:mm")
+            edit.setCalendarPopup(True)
+            edit.setDateTime(QDateTime(self.state.ctx.clock.now()))
+            return edit
+        label = QLabel()
+        label.setWordWrap(True)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        return label
+
+    def _set_defaults(self) -> None:
+        facts = self.facts
+        assert facts is not None
+        method = self.fields.get("reply_method")
+        if isinstance(method, QComboBox):
+            if facts.form is ComplaintForm.WRITTEN:
+                default = ReplyMethod.WRITTEN
+            elif self.action is Action.REPLY:
+                default = ReplyMethod.PHONE  # the reply usually follows days later, by phone
+            else:
+                default = ReplyMethod.ORAL  # the reporter is at the counter
+            method.setCurrentIndex(method.findData(default.value))
+        visitor = self.fields.get("visitor")
+        if isinstance(visitor, QLineEdit):
+            visitor.setText(self.state.ctx.operator)
+        satisfaction = self.fields.get("satisfaction")
+        if isinstance(satisfaction, QComboBox):
+            satisfaction.currentIndexChanged.connect(self._satisfaction_changed)
+        current = self.fields.get("current")
+        if isinstance(current, QLabel):
+            current.setText(facts.unit or "（无）")
+        target = self.fields.get("target")
+        if isinstance(target, QLabel):
+            target.setText(facts.escalation or "—")
+        grade = self.fields.get("grade")
+        if isinstance(grade, QComboBox):
+            grade.setCurrentIndex(grade.findData(facts.grade.value))
+            grade.currentIndexChanged.connect(self._grade_changed)
+            self._grade_changed()
+        if self.action is Action.CLOSE and facts.anonymous:
+            self.notice.setText(f"匿名反映无法答复，结案说明前将自动注明“{t.ANONYMOUS_CLOSE_NOTE}”。")
+            self.notice.show()
+
+    def _satisfaction_changed(self) -> None:
+        value = self.value("satisfaction")
+        self.warning.setVisible(value == Satisfaction.UNSATISFIED.value)
+
+    def _grade_changed(self) -> None:
+        """Preview the deadline the core will set: the new grade counted from where the clock started."""
+        facts = self.facts
+        assert facts is not None
+        grade = Grade(self.value("grade"))
+        rule = self.fields["rule"]
+        preview = self.fields["preview"]
+        assert isinstance(rule, QLabel) and isinstance(preview, QLabel)
+        rule.setText(grade.rule)
+        if grade is facts.grade:
+            preview.setText("与当前牌色相同，办理期限不变")
+            return
+        deadline = facts.calendar.due(grade, facts.clock_start)
+        preview.setText(
+            f"{_chinese_date(deadline.due)}"
+            f"（{grade.label}{grade.workdays}个工作日，自{_chinese_date(facts.clock_start.date())}起算"
+            + ("，暂定" if deadline.provisional else "")
+            + "）"
+        )
+
+    def value(self, key: str) -> Any:
+        """The value of one field as the core service takes it."""
+        widget = self.fields[key]
+        if isinstance(widget, QLineEdit):
+            return widget.text()
+        if isinstance(widget, QPlainTextEdit):
+            return widget.toPlainText()
+        if isinstance(widget, QComboBox):
+            return widget.currentData() if widget.currentIndex() >= 0 else None
+        if isinstance(widget, QListWidget):
+            return [
+                widget.item(row).data(Qt.ItemDataRole.UserRole)
+                for row in range(widget.count())
+                if widget.item(row).checkState() == Qt.CheckState.Checked
+            ]
+        if isinstance(widget, QDateTimeEdit):
+            return widget.dateTime().toPython()
+        return None
+
+    def show_error(self, message: str) -> None:
+        self.error_label.setText(message)
+        self.error_label.setVisible(bool(message))
+
+    def save(self) -> bool:
+        """Save through the core in one unit of work; on a refusal show why and keep the dialog as typed."""
+        if self.facts is None:
+            return False
+        for spec in ACTION_FIELDS[self.action]:
+            # Nothing chosen in a list without a default: say so plainly before asking the core.
+            if spec.must_choose and self.value(spec.key) is None:
+                self.show_error(f"请选择{spec.label}")
+                self.fields[spec.key].setFocus()
+                return False
+        values = {spec.key: self.value(spec.key) for spec in ACTION_FIELDS[self.action]}
+        try:
+            with self.state.session() as session:
+                SAVERS[self.action](session, self.state.ctx, self.number, values)
+        except BbcError as exc:
+            self.show_error(exc.message)
+            return False
+        except StaleDataError:
+            self.show_error("该工单刚被其他窗口修改过，请关闭本对话框，刷新后重新办理")
+            return False
+        except Exception as exc:  # the operator sees a sentence, the log keeps the traceback
+            log.exception("saving %s for %s failed", self.action, self.number)
+            self.show_error(f"保存失败，程序内部错误（{type(exc).__name__}）：{exc}")
+            return False
+        self.show_error("")
+        return True
+
+    def accept(self) -> None:
+        if self.save():
+            super().accept()
+
+
+def run_action(state: AppState, ticket_number: str, action: Action, parent: QWidget | None) -> bool:
+    """Open the dialog of ``action`` for the ticket; True when the operator saved it."""
+    dialog = ActionDialog(state, ticket_number, action, parent)
+    try:
+        return dialog.exec() == QDialog.DialogCode.Accepted
+    finally:
+        dialog.deleteLater()
