@@ -167,6 +167,8 @@ class MainWindow(QMainWindow):
         self.banner.hide()
         self.banner.setStyleSheet(
             "#reminderBanner { background: #fff7e6; border: 1px solid #f0b44c; border-radius: 4px; }"
+            "#reminderLabel { color: #7a4b00; font-weight: bold; }"
+            "#overdueButton, #dueTodayButton { color: #1d4ed8; text-decoration: underline; border: none; }"
         )
         self.intake = IntakeForm(state)
         self.queue = QueuePane(state)

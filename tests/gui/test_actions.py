@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
+from gui_input import type_text
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QInputMethodEvent
-from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QDialogButtonBox, QListWidget, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QDialogButtonBox, QListWidget
 from sqlalchemy import func, select
 
 from bbc_desktop.core import tickets as t
@@ -73,20 +73,6 @@ def open_dialog(qtbot, state: AppState, number: str, action: Action) -> ActionDi
 
 def ok(qtbot, dialog: ActionDialog) -> None:  # type: ignore[no-untyped-def]
     qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
-
-
-def type_text(qtbot, widget: QWidget, text: str) -> None:  # type: ignore[no-untyped-def]
-    """Type like the operator: Latin keys as key presses, Chinese as the input method commits it.
-
-    (QTest.keyClicks handles only ASCII; a Chinese operator's text arrives as QInputMethodEvent.)
-    """
-    widget.setFocus()
-    if text.isascii():
-        qtbot.keyClicks(widget, text)
-        return
-    event = QInputMethodEvent()
-    event.setCommitString(text)
-    QApplication.sendEvent(widget, event)
 
 
 def choose(combo: QComboBox, text: str) -> None:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 
 import pytest
+from gui_input import type_text
 from PySide6.QtCore import QDateTime, Qt
-from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -53,21 +52,6 @@ def child(form: IntakeForm, kind: type, name: str):  # type: ignore[no-untyped-d
     widget = form.findChild(kind, name)
     assert widget is not None, name
     return widget
-
-
-def type_text(qtbot, widget: QWidget, text: str) -> None:  # type: ignore[no-untyped-def]
-    """Type like the operator: ASCII on the keyboard, Chinese committed by the input method.
-
-    (QTest's key clicks cover Latin-1 only; an IME hands over whole words, 𠮷 included.)
-    """
-    widget.setFocus()
-    for chunk in re.findall(r"[\x20-\x7e]+|[^\x20-\x7e]+", text):
-        if chunk.isascii():
-            qtbot.keyClicks(widget, chunk)
-        else:
-            event = QInputMethodEvent("", [])
-            event.setCommitString(chunk)
-            QApplication.sendEvent(widget, event)
 
 
 def type_into(qtbot, form: IntakeForm, name: str, text: str) -> None:  # type: ignore[no-untyped-def]

@@ -21,5 +21,7 @@ def test_many_void_qt_calls_do_not_crash_the_interpreter():
         "sys.exit(0 if sys.getrefcount(None) >= before - 100 else 3)\n"
     )
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, timeout=120, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, timeout=120, check=False
+    )
     assert result.returncode == 0, result.stderr.decode(errors="replace")[-500:]

@@ -1,0 +1,193 @@
+"""The main window as the operator uses it: intake → queue → detail → every step to closing, on a real database."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+import pytest
+from gui_input import type_text
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QComboBox, QDialogButtonBox, QMessageBox, QSplitter, QWidget
+
+from bbc_desktop.core import tickets as t
+from bbc_desktop.core.domain import Status
+from bbc_desktop.core.lifecycle import Action
+from bbc_desktop.gui.actions import ActionDialog
+from bbc_desktop.gui.app import start
+from bbc_desktop.gui.main_window import MainWindow
+from bbc_desktop.gui.worker import wait_for_workers
+
+TIMEOUT = 20_000
+
+
+@pytest.fixture(autouse=True)
+def no_blocking_message_boxes(monkeypatch):  # type: ignore[no-untyped-def]
+    """A message box would wait for a click forever: record it instead, and answer questions with Yes."""
+    shown: list[str] = []
+    for name in ("warning", "critical", "information"):
+        monkeypatch.setattr(QMessageBox, name, lambda _parent, _title, text, *a, **k: shown.append(text))
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    return shown
+
+
+@pytest.fixture
+def window(qtbot, db, clock, monkeypatch, tmp_path):  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("BBC_NOW", clock.now().isoformat())  # the window's own clock, as the fixtures'
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    win.reminder_timer.stop()
+    wait_for_workers()
+
+
+def attach(qtbot, win: MainWindow, db) -> MainWindow:  # type: ignore[no-untyped-def]
+    path = db.url.database
+    start(win, path, demo=False)
+    qtbot.waitUntil(lambda: win.queue is not None, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: not win.queue.model.is_busy, timeout=TIMEOUT)
+    return win
+
+
+def in_modal(qtbot, fill: Callable[[ActionDialog], None], problems: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """Fill the next modal action dialog like an operator, then press 确定."""
+
+    def attempt() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, ActionDialog):
+            QTimer.singleShot(20, attempt)
+            return
+        try:
+            fill(dialog)
+            qtbot.mouseClick(
+                dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton
+            )
+        except Exception as exc:  # never leave a modal dialog open behind a failed test
+            problems.append(repr(exc))
+            dialog.reject()
+
+    QTimer.singleShot(0, attempt)
+
+
+def step(qtbot, win: MainWindow, action: Action, fill: Callable[[ActionDialog], None]) -> None:  # type: ignore[no-untyped-def]
+    problems: list[str] = []
+    button = win.detail.actions.buttons[action]
+    assert button.isEnabled(), button.toolTip()
+    in_modal(qtbot, fill, problems)
+    with qtbot.waitSignal(win.detail.loaded, timeout=TIMEOUT):
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert not problems
+
+
+def status_of(db, number: str) -> str:  # type: ignore[no-untyped-def]
+    with db.session() as s:
+        return t.get_ticket(s, number).status
+
+
+def test_window_paints_first_then_shows_the_database(qtbot, window, db, ctx):
+    with db.session() as s:
+        t.register(s, ctx, t.Intake(content="甲", name="张三", phone="13800000000", lead_unit="区教育局"))
+        t.register(
+            s,
+            ctx,
+            t.Intake(content="乙", name="李四", phone="13800000001", accepted_at=datetime(2026, 11, 2)),
+        )
+    assert window.centralWidget() is window.loading and not window.refresh_action.isEnabled()
+    attach(qtbot, window, db)
+    assert window.windowTitle() == "北关区“办不成事”反映窗口"
+    assert window.queue.model.rowCount() == 2
+    qtbot.waitUntil(lambda: "共 2 件" in window.status_label.text(), timeout=TIMEOUT)
+    assert window.refresh_action.isEnabled()
+    # the overdue ticket raises the reminder banner; clicking it filters the queue to the overdue
+    qtbot.waitUntil(lambda: window.banner.isVisible(), timeout=TIMEOUT)
+    assert "超期未办结 1 件" in window.reminder_label.text()
+    overdue_button = window.banner.findChild(QWidget, "overdueButton")
+    with qtbot.waitSignal(window.queue.model.loaded, timeout=TIMEOUT):
+        qtbot.mouseClick(overdue_button, Qt.MouseButton.LeftButton)
+    assert window.queue.model.rowCount() == 1
+    assert window.queue.filter_bar.overdue_check.isChecked()
+
+
+def test_full_counter_workflow_through_the_window(qtbot, window, db, clock):
+    attach(qtbot, window, db)
+    form = window.intake
+    type_text(qtbot, form.name_edit, "张𠮷")
+    type_text(qtbot, form.phone_edit, "13912345678")
+    type_text(qtbot, form.content_edit, "办理营业执照变更时窗口多次要求补交同一份材料。")
+    from bbc_desktop.core.domain import Grade
+
+    form.grade_buttons[Grade.YELLOW].click()
+    unit = form.unit_combo
+    unit.setCurrentIndex(unit.findText("区市场监督管理局"))
+    with qtbot.waitSignal(form.saved, timeout=TIMEOUT) as saved:
+        qtbot.keyClick(form.content_edit, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    ticket_id, number = saved.args
+    assert number == "BBC-2026-0001" and status_of(db, number) == Status.DISPATCHED
+    # the new ticket is selected in the queue and shown in the detail pane
+    qtbot.waitUntil(lambda: window.detail.ticket_id == ticket_id, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: window.detail.label("numberLabel").text() == number, timeout=TIMEOUT)
+    assert window.queue.current_ticket_id() == ticket_id
+
+    clock.set(datetime(2026, 11, 25, 10, 0))
+    step(
+        qtbot,
+        window,
+        Action.RECORD_RESULT,
+        lambda d: type_text(qtbot, d.fields["result"], "已当场为其办理变更"),
+    )
+    assert status_of(db, number) == Status.RESULT_RECEIVED
+
+    def reply(d: ActionDialog) -> None:
+        method: QComboBox = d.fields["reply_method"]
+        method.setCurrentIndex(method.findText("电话"))
+        type_text(qtbot, d.fields["reply"], "已电话告知办理结果")
+
+    step(qtbot, window, Action.REPLY, reply)
+
+    def visit(d: ActionDialog) -> None:
+        level: QComboBox = d.fields["satisfaction"]
+        level.setCurrentIndex(level.findText("满意"))
+
+    step(qtbot, window, Action.VISIT, visit)
+    step(qtbot, window, Action.CLOSE, lambda d: None)
+    assert status_of(db, number) == Status.CLOSED
+    qtbot.waitUntil(lambda: window.detail.label("statusLabel").text() == "已结案", timeout=TIMEOUT)
+    with db.session() as s:
+        kinds = [e.kind for e in t.get_ticket(s, number).events]
+    assert kinds == ["registered", "dispatched", "result_recorded", "replied", "visited", "closed"]
+
+
+def test_confidential_reporter_is_masked_in_queue_and_detail(qtbot, window, db, ctx):
+    with db.session() as s:
+        t.register(s, ctx, t.Intake(content="x", name="王小芳", phone="13812345678", confidential=True))
+    attach(qtbot, window, db)
+    model = window.queue.model
+    cells = [model.index(0, column).data() for column in range(model.columnCount())]
+    assert "王小芳" not in " ".join(map(str, cells)) and "13812345678" not in " ".join(map(str, cells))
+    window.queue.select_ticket(1)
+    qtbot.waitUntil(lambda: window.detail.ticket_id == 1, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: window.detail.label("numberLabel").text() == "BBC-2026-0001", timeout=TIMEOUT)
+    assert "王小芳" not in window.detail.label("nameLabel").text()
+
+
+def test_layout_is_remembered_between_runs(qtbot, db, monkeypatch, clock):
+    monkeypatch.setenv("BBC_NOW", clock.now().isoformat())
+    first = MainWindow()
+    qtbot.addWidget(first)
+    first.show()
+    first.resize(1000, 700)  # fits the offscreen screen (800×800; the window's minimum width wins)
+    attach(qtbot, first, db)
+    first.splitter.setSizes([300, 900, 400])
+    sizes = first.splitter.sizes()
+    first.close()
+    assert QSettings().value("main/splitter") is not None
+    second = MainWindow()
+    qtbot.addWidget(second)
+    second.show()
+    attach(qtbot, second, db)
+    splitter = second.findChild(QSplitter, "mainSplitter")
+    assert second.size() == first.size()
+    qtbot.waitUntil(lambda: splitter.sizes() == sizes, timeout=TIMEOUT)
+    second.close()
+    wait_for_workers()
