@@ -34,6 +34,16 @@ NAMING = {
 }
 
 
+# The SQLite FTS5 trigram index over number, reporter and content (migration 0003), kept by triggers;
+# not a model: nothing writes it but the database itself.
+SEARCH_TABLE = "ticket_search"
+
+
+def include_object(_obj, name, type_, _reflected, _compare_to) -> bool:  # type: ignore[no-untyped-def]
+    """For Alembic's comparisons: the search index's tables live outside the models on purpose."""
+    return not (type_ == "table" and name is not None and name.startswith(SEARCH_TABLE))
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 

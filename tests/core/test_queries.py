@@ -103,3 +103,39 @@ def test_overview_counts(db, ctx):
         figures = overview(s, ctx.clock.today(), t.load_calendar(s))
     assert (figures.total, figures.awaiting_result, figures.overdue) == (3, 3, 1)
     assert (figures.due_today, figures.due_soon) == (1, 2)
+
+
+def test_text_search_finds_exactly_the_substring_matches(db, ctx):
+    from sqlalchemy import select
+
+    from bbc_desktop.core.demo import generate
+    from bbc_desktop.db.models import Reporter, Ticket
+
+    generate(db, 300, ctx, seed=7)
+    with db.session() as s:
+        t.register(s, ctx, t.Intake(content='收费单写着"加急费"50%_另计', name="𠮷祥", phone="13800000000"))
+        rows = s.execute(
+            select(
+                Ticket.id, Ticket.number, Reporter.name, Reporter.company, Reporter.phone, Ticket.content
+            ).join(Reporter, Reporter.id == Ticket.reporter_id)
+        ).all()
+        phone = rows[5].phone
+        calendar, today = t.load_calendar(s), ctx.clock.today()
+        # 3+ characters use the trigram index on SQLite; 1-2 characters and odd characters use LIKE
+        for needle in (
+            "不动产",
+            "有限公司",
+            "BBC-2026-01",
+            phone[2:7],
+            "窗口",
+            "张",
+            "𠮷祥",
+            '"加急费"',
+            "50%_",
+            "%",
+            "_",
+        ):
+            expected = {r.id for r in rows if any(needle in (field or "") for field in r[1:])}
+            found = set(s.scalars(filtered_ids(s, TicketFilter(text=needle), today, calendar)))
+            assert found == expected, needle
+        assert set(s.scalars(filtered_ids(s, TicketFilter(text="不动产"), today, calendar)))  # not vacuous

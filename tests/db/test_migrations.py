@@ -8,7 +8,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
-from bbc_desktop.db.models import Base
+from bbc_desktop.db.models import Base, include_object
 from bbc_desktop.db.session import make_engine, migrate, open_database, resolve_url
 
 
@@ -16,7 +16,9 @@ def test_empty_database_upgrades_to_head_without_drift(tmp_path):
     engine = make_engine(resolve_url(tmp_path / "empty.sqlite3"))
     assert migrate(engine) is True
     with engine.connect() as connection:
-        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        diff = compare_metadata(
+            MigrationContext.configure(connection, opts={"include_object": include_object}), Base.metadata
+        )
         assert diff == []
         assert set(inspect(connection).get_table_names()) >= set(Base.metadata.tables)
     assert migrate(engine) is False  # already at head: nothing applied again
@@ -92,5 +94,10 @@ def test_database_from_an_older_version_opens_with_its_data(tmp_path):
         assert s.scalar(text("SELECT value FROM settings WHERE key = 'district'")) == "旧区"
     with db.engine.connect() as connection:
         assert MigrationContext.configure(connection).get_current_revision() is not None
-        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+        assert (
+            compare_metadata(
+                MigrationContext.configure(connection, opts={"include_object": include_object}), Base.metadata
+            )
+            == []
+        )
     db.dispose()
