@@ -53,6 +53,7 @@ from bbc_desktop.core.settings import check_number_pattern, get_setting
 from bbc_desktop.core.tickets import ANONYMOUS_CLOSE_NOTE, load_calendar
 from bbc_desktop.core.validation import normalize_phone
 from bbc_desktop.db.models import Assignment, Event, NumberSequence, Reporter, Ticket, Unit
+from bbc_desktop.db.search import deferred_search_index
 from bbc_desktop.db.session import Database
 
 __all__ = ["BACK_OFFICE", "FRONT_DESK", "generate"]
@@ -1313,7 +1314,7 @@ def generate(db: Database, count: int, ctx: Context, *, seed: int | None = None)
 def _generate(db: Database, count: int, ctx: Context, seed: int | None) -> list[str]:
     now = ctx.clock.now()
     numbers: list[str] = []
-    with db.engine.begin() as conn, Session(bind=conn) as session:
+    with db.engine.begin() as conn, Session(bind=conn) as session, deferred_search_index(conn):
         calendar = load_calendar(session)
         pattern = check_number_pattern(get_setting(session, "number_pattern"))
         district = get_setting(session, "district")
