@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from bbc_desktop.gui.state import AppState
 
 REMINDER_INTERVAL_MS = 5 * 60 * 1000
-DEFAULT_SPLIT = (460, 700, 520)
+DEFAULT_SPLIT = (430, 760, 470)
 
 
 class MainWindow(QMainWindow):
