@@ -242,20 +242,12 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from bbc_desktop.io.json_io import export_data
+    from bbc_desktop.io.json_io import write_export
 
     db = _open(args)
     with db.session() as session:
-        data = export_data(session)
-    text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-    target = Path(args.json)
-    try:
-        tmp = target.with_name(target.name + ".part")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(target)
-    except OSError as exc:
-        raise ValidationError(f"无法写入文件“{target}”：{exc.strerror}") from exc
-    print(f"已导出工单 {len(data['tickets'])} 件到 {target}")
+        count = write_export(session, args.json)
+    print(f"已导出工单 {count} 件到 {args.json}")
     return EXIT_OK
 
 

@@ -238,14 +238,6 @@ def overview(session: Session, today: date, calendar: WorkCalendar) -> Overview:
     )
 
 
-def lead_unit_of(ticket_id: int) -> Select[tuple[int]]:
-    return select(Assignment.unit_id).where(
-        Assignment.ticket_id == ticket_id,
-        Assignment.role == AssignmentRole.LEAD.value,
-        Assignment.ended_at.is_(None),
-    )
-
-
 @dataclass(frozen=True)
 class QueueRow:
     """One line of the queue: only what the table shows, read in one query per page of ids."""

@@ -7,8 +7,6 @@ splitter sizes are remembered between runs with QSettings.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
@@ -288,22 +286,10 @@ class MainWindow(QMainWindow):
             return
 
         def export() -> int:
-            from bbc_desktop.io.json_io import export_data
+            from bbc_desktop.io.json_io import write_export
 
             with state.session() as session:
-                data = export_data(session)
-            target = Path(path)
-            partial = target.with_name(target.name + ".part")
-            try:
-                partial.write_text(
-                    json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n", "utf-8"
-                )
-                partial.replace(target)
-            except OSError as exc:
-                from bbc_desktop.core.errors import ValidationError
-
-                raise ValidationError(f"无法写入文件“{target}”：{exc.strerror}") from exc
-            return len(data["tickets"])
+                return write_export(session, path)
 
         self.statusBar().showMessage("正在导出……")
         run_async(

@@ -7,10 +7,12 @@ ticket number, unit name and account username, so an export loads into any datab
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Date, DateTime, func, insert, select
+from sqlalchemy import Date, DateTime, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from bbc_desktop.core.domain import (
@@ -423,5 +425,16 @@ def _insert_tickets(
     return len(ticket_ids)
 
 
-def ticket_count(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(Ticket)) or 0
+def write_export(session: Session, target: str | Path) -> int:
+    """Export everything to ``target`` (written beside it first, then moved into place); returns the ticket count."""
+    data = export_data(session)
+    path = Path(target)
+    partial = path.with_name(path.name + ".part")
+    try:
+        partial.write_text(
+            json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+        )
+        partial.replace(path)
+    except OSError as exc:
+        raise ValidationError(f"无法写入文件“{path}”：{exc.strerror}") from exc
+    return len(data["tickets"])

@@ -191,3 +191,19 @@ def test_layout_is_remembered_between_runs(qtbot, db, monkeypatch, clock):
     qtbot.waitUntil(lambda: splitter.sizes() == sizes, timeout=TIMEOUT)
     second.close()
     wait_for_workers()
+
+
+def test_export_all_from_the_menu_writes_the_json_file(qtbot, window, db, ctx, tmp_path, monkeypatch):
+    import json
+
+    from PySide6.QtWidgets import QFileDialog
+
+    with db.session() as s:
+        t.register(s, ctx, t.Intake(content="甲", name="张三", phone="13800000000"))
+    attach(qtbot, window, db)
+    target = tmp_path / "导出.json"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "JSON 文件 (*.json)"))
+    window.export_action.trigger()
+    qtbot.waitUntil(lambda: "已导出工单 1 件" in window.statusBar().currentMessage(), timeout=TIMEOUT)
+    data = json.loads(target.read_text("utf-8"))
+    assert [ticket["number"] for ticket in data["tickets"]] == ["BBC-2026-0001"]
