@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -183,21 +184,31 @@ def _print_table(rows: list[dict[str, Any]]) -> None:
                 ]
             )
         )
-    print(f"共 {len(rows)} 件")
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from bbc_desktop.core.queries import TicketFilter, filtered_ids
+    from bbc_desktop.core.queries import TicketFilter, queue_ids
+    from bbc_desktop.core.tickets import load_calendar
 
-    flt = TicketFilter.parse(status=args.status, grade=args.grade, unit=args.unit, overdue=args.overdue)
+    flt = TicketFilter.parse(
+        status=args.status,
+        grade=args.grade,
+        unit=args.unit,
+        overdue=args.overdue,
+        due_soon=args.due_soon,
+        accepted_from=args.accepted_from,
+        accepted_to=args.accepted_to,
+        text=args.search,
+    )
     db = _open(args)
     with db.session() as session:
-        ids = list(session.scalars(filtered_ids(session, flt, _context_default().clock.today())))
-        rows = _rows(session, ids)
+        found = queue_ids(session, flt, _context_default().clock.today(), load_calendar(session))
+        rows = _rows(session, list(found.ids))
     if args.json:
         _print_json(rows)
     else:
         _print_table(rows)
+        print(f"共 {len(found.ids)} 件（超期 {found.overdue} 件）")
     return EXIT_OK
 
 
@@ -510,6 +521,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--grade", help="牌色，可用逗号分隔多个")
     p.add_argument("--unit", help="承办单位")
     p.add_argument("--overdue", action="store_true", help="只列超期未办结的")
+    p.add_argument("--due-soon", action="store_true", help="只列今天或下一个工作日到期的")
+    p.add_argument("--from", dest="accepted_from", metavar="YYYY-MM-DD", help="受理日期起")
+    p.add_argument("--to", dest="accepted_to", metavar="YYYY-MM-DD", help="受理日期止")
+    p.add_argument("--search", metavar="文字", help="在编号、姓名、企业、电话和反映内容中查找")
     p.add_argument("--json", action="store_true", help="输出 JSON")
     p.set_defaults(func=cmd_list)
 
@@ -565,6 +580,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已取消", file=sys.stderr)
         return EXIT_USER
+    except BrokenPipeError:  # `bbc list | head`: the reader has all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except Exception as exc:  # the last guard: a person sees one line, never a traceback
         print(f"错误：程序内部错误（{type(exc).__name__}）：{exc}", file=sys.stderr)
         return EXIT_USER

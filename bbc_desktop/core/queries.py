@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -19,11 +20,22 @@ from bbc_desktop.core.domain import (
     Status,
     parse_enum,
 )
+from bbc_desktop.core.errors import ValidationError
 from bbc_desktop.core.tickets import co_assignments, is_overdue, lead_assignment
 from bbc_desktop.core.units import find_unit
-from bbc_desktop.db.models import SEARCH_TABLE, Assignment, Reporter, Ticket, TicketLink, Unit
+from bbc_desktop.core.validation import parse_date
+from bbc_desktop.db.models import CHARS_TABLE, SEARCH_TABLE, Assignment, Reporter, Ticket, TicketLink, Unit
+from bbc_desktop.db.search import char_phrase
 
-_AWAITING = [s.value for s in AWAITING_RESULT]
+_AWAITING = sorted(s.value for s in AWAITING_RESULT)
+# The first key of the queue order, written out literally (no bound parameters) so that SQLite
+# recognises it as the expression of the index ix_tickets_queue (migration 0005), which then
+# delivers the tickets already in order: no sort of the whole table at every start and search.
+QUEUE_FLAG_SQL = "status NOT IN ({})".format(", ".join(f"'{v}'" for v in _AWAITING))
+_NOT_AWAITING = literal_column(f"({QUEUE_FLAG_SQL})")
+# A text search matching more tickets than this reads the queue index in order and keeps the
+# matches, instead of looking up each match and sorting them (cheaper for the rare, not the common).
+BROAD_SEARCH = 20_000
 
 
 @dataclass
@@ -45,11 +57,28 @@ class TicketFilter:
         grade: str | None = None,
         unit: str | None = None,
         overdue: bool = False,
+        due_soon: bool = False,
+        accepted_from: str | None = None,
+        accepted_to: str | None = None,
+        text: str | None = None,
     ) -> TicketFilter:
         """From user text; each of status/grade may list several values separated by commas."""
         statuses = tuple(parse_enum(Status, s, "状态") for s in (status or "").split(",") if s.strip())
         grades = tuple(parse_enum(Grade, g, "牌色") for g in (grade or "").split(",") if g.strip())
-        return cls(statuses=statuses, grades=grades, unit=unit or None, overdue=overdue)
+        start = parse_date(accepted_from, "受理日期（起）") if accepted_from else None
+        end = parse_date(accepted_to, "受理日期（止）") if accepted_to else None
+        if start and end and start > end:
+            raise ValidationError("受理日期的起始日不能晚于截止日")
+        return cls(
+            statuses=statuses,
+            grades=grades,
+            unit=unit or None,
+            overdue=overdue,
+            due_soon=due_soon,
+            accepted_from=start,
+            accepted_to=end,
+            text=(text or "").strip(),
+        )
 
 
 def overdue_clause(today: date):  # type: ignore[no-untyped-def]
@@ -62,7 +91,7 @@ def filtered_ids(
     """The ids matching ``flt`` in queue order: overdue first, then awaiting a result by due date, then the rest."""
     # Awaiting a result first, by due date: the overdue, whose due date has passed, lead. The same
     # order as "overdue, then due date" without a per-row CASE on today, so no extra sort is needed.
-    query = select(Ticket.id).order_by(Ticket.status.notin_(_AWAITING), Ticket.due_date, Ticket.id)
+    query = select(Ticket.id).order_by(_NOT_AWAITING, Ticket.due_date, Ticket.id)
     soon_until = (calendar or WorkCalendar()).next_workday(today)
     if flt.statuses:
         query = query.where(Ticket.status.in_([s.value for s in flt.statuses]))
@@ -94,20 +123,56 @@ def filtered_ids(
     return query
 
 
+@dataclass(frozen=True)
+class QueueIds:
+    """The ids of a filter in queue order and how many of them are overdue (the status bar's figures)."""
+
+    ids: array[int]
+    overdue: int
+
+
+def queue_select(
+    session: Session, flt: TicketFilter, today: date, calendar: WorkCalendar | None = None
+) -> Select[tuple[int, int]]:
+    """:func:`filtered_ids` with a second column: 1 when the ticket is overdue."""
+    return filtered_ids(session, flt, today, calendar).add_columns(case((overdue_clause(today), 1), else_=0))
+
+
+def queue_ids(
+    session: Session, flt: TicketFilter, today: date, calendar: WorkCalendar | None = None
+) -> QueueIds:
+    """One scan answers both the ids in queue order and, per id, whether it is overdue."""
+    query = queue_select(session, flt, today, calendar)
+    ids: array[int] = array("q")  # 8 bytes a ticket: 100 000 ids in under 1 MB
+    overdue = 0
+    for ticket_id, late in session.execute(query):
+        ids.append(ticket_id)
+        overdue += late
+    return QueueIds(ids=ids, overdue=overdue)
+
+
 def _text_match(session: Session, needle: str):  # type: ignore[no-untyped-def]
     """Substring search over number, name, company, phone and content.
 
-    On SQLite a query of 3+ characters uses the trigram index (milliseconds instead of a scan);
-    shorter ones, and other backends, use LIKE.
+    On SQLite through the full-text indexes (db/search.py), milliseconds instead of a scan: a query
+    of 3+ characters in the trigram index, a shorter one as a phrase of single-character tokens
+    (unless it holds punctuation: then LIKE). Other backends use LIKE.
     """
-    if len(needle) >= 3 and session.get_bind().dialect.name == "sqlite":
-        phrase = '"' + needle.replace('"', '""') + '"'
-        hits = (
-            select(literal_column("rowid"))
-            .select_from(table(SEARCH_TABLE))
-            .where(text(f"{SEARCH_TABLE} MATCH :phrase").bindparams(phrase=phrase))
-        )
-        return Ticket.id.in_(hits)
+    if session.get_bind().dialect.name == "sqlite":
+        index, phrase = SEARCH_TABLE, '"' + needle.replace('"', '""') + '"'
+        if len(needle) < 3:
+            index, phrase = CHARS_TABLE, char_phrase(needle)
+        if phrase is not None:
+            hits = (
+                select(literal_column("rowid"))
+                .select_from(table(index))
+                .where(text(f"{index} MATCH :phrase").bindparams(phrase=phrase))
+            )
+            probe = select(func.count()).select_from(hits.limit(BROAD_SEARCH).subquery())
+            if session.scalar(probe) >= BROAD_SEARCH:
+                # "+ 0" keeps SQLite from looking the matches up by id: it scans the queue index.
+                return (Ticket.id + 0).in_(hits)
+            return Ticket.id.in_(hits)
     escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     like = f"%{escaped}%"
     reporter = select(Reporter.id).where(

@@ -37,10 +37,16 @@ NAMING = {
 # The SQLite FTS5 trigram index over number, reporter and content (migration 0003), kept by triggers;
 # not a model: nothing writes it but the database itself.
 SEARCH_TABLE = "ticket_search"
+CHARS_TABLE = "ticket_search_chars"  # also starts with SEARCH_TABLE: kept out of comparisons
+
+
+QUEUE_INDEX = "ix_tickets_queue"  # migration 0005: an expression index, kept out of the models
 
 
 def include_object(_obj, name, type_, _reflected, _compare_to) -> bool:  # type: ignore[no-untyped-def]
-    """For Alembic's comparisons: the search index's tables live outside the models on purpose."""
+    """For Alembic's comparisons: the search index's tables and the queue index live outside the models."""
+    if type_ == "index" and name == QUEUE_INDEX:
+        return False
     return not (type_ == "table" and name is not None and name.startswith(SEARCH_TABLE))
 
 

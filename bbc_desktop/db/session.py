@@ -18,6 +18,7 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bbc_desktop.core.errors import ValidationError
+from bbc_desktop.db.search import char_tokens
 
 APP_NAME = "bbc-desktop"
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -57,6 +58,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     # A complaint must survive a power cut at the counter, not only a crash of the program.
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.close()
+    # Called by the triggers of the one/two-character search index (db/search.py).
+    dbapi_connection.create_function("bbc_chars", 1, char_tokens, deterministic=True)
 
 
 def _json_text(value: object) -> str:

@@ -38,10 +38,10 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import (
-    QBrush,
     QColor,
     QFont,
     QFontMetrics,
+    QGuiApplication,
     QIcon,
     QKeySequence,
     QPainter,
@@ -61,7 +61,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import case
 from sqlalchemy.exc import SQLAlchemyError
 
 from bbc_desktop.core.calendar import WorkCalendar
@@ -71,9 +70,8 @@ from bbc_desktop.core.privacy import mask_name, mask_phone
 from bbc_desktop.core.queries import (
     QueueRow,
     TicketFilter,
-    filtered_ids,
     find_by_number,
-    overdue_clause,
+    queue_ids,
     queue_rows,
 )
 from bbc_desktop.core.tickets import load_calendar
@@ -96,6 +94,7 @@ __all__ = [
 
 # Rows read per query, and how many pages stay in memory: a screen shows ~40 rows, so a few pages
 # cover scrolling back and forth while memory stays flat whatever the number of tickets.
+CONTENT_CHARS = 120  # of 反映内容 in the table
 PAGE_SIZE = 200
 MAX_PAGES = 6
 CACHE_ROWS = PAGE_SIZE * MAX_PAGES
@@ -198,6 +197,7 @@ class _Loaded:
     overdue: int
     today: date
     calendar: WorkCalendar
+    first_page: list[QueueRow]  # read with the ids, so the first screen needs no query of its own
 
 
 def _load_ids(state: AppState, flt: TicketFilter) -> _Loaded:
@@ -205,16 +205,11 @@ def _load_ids(state: AppState, flt: TicketFilter) -> _Loaded:
     today = state.ctx.clock.today()
     with state.session() as session:
         calendar = load_calendar(session)
-        # One scan answers both: the ids and, per id, whether it is overdue (for "超期 N 件").
-        query = filtered_ids(session, flt, today, calendar).add_columns(
-            case((overdue_clause(today), 1), else_=0)
-        )
-        ids: array[int] = array("q")
-        overdue = 0
-        for ticket_id, late in session.execute(query):
-            ids.append(ticket_id)
-            overdue += late
-    return _Loaded(ids=ids, overdue=overdue, today=today, calendar=calendar)
+        found = queue_ids(session, flt, today, calendar)
+        first_page = queue_rows(session, list(found.ids[:PAGE_SIZE]), today, calendar)
+    return _Loaded(
+        ids=found.ids, overdue=found.overdue, today=today, calendar=calendar, first_page=first_page
+    )
 
 
 class QueueModel(QAbstractTableModel):
@@ -239,15 +234,24 @@ class QueueModel(QAbstractTableModel):
         self._overdue_days: dict[date, int] = {}
         self._generation = 0
         self._busy = False
+        self._pending = False  # asked to refresh while a query ran
         self._page_failed = False
         self._bold = QFont()
         self._bold.setBold(True)
-        self._brushes = {
-            "text": QBrush(QColor(_TEXT)),
-            "overdue": QBrush(QColor(_OVERDUE_TEXT)),
-            "due_soon": QBrush(QColor(_DUE_SOON_TEXT)),
-            "finished": QBrush(QColor(_FINISHED_TEXT)),
-            **{g.value: QBrush(QColor(_GRADE_TINTS[g])) for g in Grade},
+        # A pixmap of the view's icon size, not the QIcon: no scaling at every repaint.
+        ratio = QGuiApplication.primaryScreen().devicePixelRatio() if QGuiApplication.primaryScreen() else 1.0
+        side = round(16 * ratio)
+        self._markers = {g: grade_icon(g).pixmap(side, side) for g in Grade}
+        for marker in self._markers.values():
+            marker.setDevicePixelRatio(ratio)
+        # QColor, not QBrush: PySide converts a returned QBrush so slowly that it was a third of
+        # the time of a repaint (bench/bench_queue.py: 52 -> 33 ms a screen); Qt takes either.
+        self._colours = {
+            "text": QColor(_TEXT),
+            "overdue": QColor(_OVERDUE_TEXT),
+            "due_soon": QColor(_DUE_SOON_TEXT),
+            "finished": QColor(_FINISHED_TEXT),
+            **{g.value: QColor(_GRADE_TINTS[g]) for g in Grade},
         }
         self.overdue_count = 0
 
@@ -265,7 +269,16 @@ class QueueModel(QAbstractTableModel):
         self.refresh()
 
     def refresh(self) -> None:
-        """Re-run the current filter (the tickets or the date may have changed). A newer query wins."""
+        """Re-run the current filter (the tickets or the date may have changed).
+
+        At most one id query runs at a time: asked again while one runs (the operator keeps typing),
+        the model waits for it, drops its now stale answer and runs the newest filter once. So each
+        keystroke is answered as soon as it can be, and fast typing costs no pile of queries.
+        """
+        if self._busy:
+            self._pending = True
+            return
+        self._pending = False
         self._generation += 1
         generation, state, flt = self._generation, self._state, self._filter
         self._set_busy(True)
@@ -275,9 +288,19 @@ class QueueModel(QAbstractTableModel):
             lambda message: self._fail(generation, message),
         )
 
-    def _apply(self, generation: int, result: _Loaded) -> None:
+    def _answered(self, generation: int) -> bool:
+        """True when this answer is the one to show; starts the newest query when it is not."""
         if generation != self._generation or not shiboken6.isValid(self):
-            return  # a newer query was started (the operator kept typing) or the pane is gone
+            return False  # the pane is gone
+        if self._pending:
+            self._busy = False  # without a signal: the busy indication stays on
+            self.refresh()
+            return False
+        return True
+
+    def _apply(self, generation: int, result: _Loaded) -> None:
+        if not self._answered(generation):
+            return
         self.beginResetModel()
         self._ids = result.ids
         self._pages.clear()
@@ -286,12 +309,14 @@ class QueueModel(QAbstractTableModel):
         self._overdue_days.clear()
         self._page_failed = False
         self.overdue_count = result.overdue
+        if result.ids:
+            self._pages[0] = {r.id: self._present(r, result.calendar) for r in result.first_page}
         self.endResetModel()
         self._set_busy(False)
         self.loaded.emit(len(self._ids))
 
     def _fail(self, generation: int, message: str) -> None:
-        if generation != self._generation or not shiboken6.isValid(self):
+        if not self._answered(generation):
             return
         self._set_busy(False)
         self.failed.emit(message)
@@ -381,7 +406,9 @@ class QueueModel(QAbstractTableModel):
             r.accepted_at.isoformat(" ", "minutes"),
             due,
             "，".join(hints),
-            " ".join(r.content.split()),  # one line in the table; the tooltip keeps the breaks
+            # One line in the table (the tooltip keeps the breaks), no longer than a wide screen shows:
+            # eliding a letter of thousands of characters at every repaint costs more than the rest.
+            " ".join(r.content[:CONTENT_CHARS].split()),
         )
         # Rich text so a long tooltip wraps; escaped, because content is data, never markup.
         tip = html.escape(r.content).replace("\n", "<br>")
@@ -428,17 +455,17 @@ class QueueModel(QAbstractTableModel):
         if role == _DISPLAY:
             return row.texts[column]
         if role == _BACKGROUND:
-            return self._brushes[row.grade.value]
+            return self._colours[row.grade.value]
         if role == _FOREGROUND:
             if row.overdue:
-                return self._brushes["overdue"]
+                return self._colours["overdue"]
             if row.due_soon:
-                return self._brushes["due_soon"]
-            return self._brushes["finished" if row.finished else "text"]
+                return self._colours["due_soon"]
+            return self._colours["finished" if row.finished else "text"]
         if role == _FONT:
             return self._bold if row.overdue else None
         if role == _DECORATION:
-            return grade_icon(row.grade) if column == Column.GRADE else None
+            return self._markers[row.grade] if column == Column.GRADE else None
         if role == _TOOLTIP:
             return self._tooltip(row, column)
         if role == _ALIGNMENT and column in _CENTRED:
@@ -469,7 +496,6 @@ class QueueFilterBar(QWidget):
 
     filter_changed = Signal(object)  # core.queries.TicketFilter
     jump_to = Signal(int)  # ticket id: the search box held exactly that ticket's number and Enter was pressed
-    DEBOUNCE_MS = 250
     DEFAULT_RANGE_DAYS = 30
 
     def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
@@ -517,10 +543,6 @@ class QueueFilterBar(QWidget):
             edit.setMaximumDate(_to_qdate(today))  # nothing is accepted in the future
         self._set_default_dates()
 
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(self.DEBOUNCE_MS)
-        self._debounce.timeout.connect(self._emit)
         self.search_edit.textChanged.connect(self._on_text_changed)
         self.search_edit.returnPressed.connect(self._on_return)
         for combo in (self.status_combo, self.grade_combo, self.unit_combo):
@@ -593,16 +615,13 @@ class QueueFilterBar(QWidget):
             self._emit()
 
     def _emit(self) -> None:
-        self._debounce.stop()
         self.filter_changed.emit(self.current_filter())
 
     def _on_text_changed(self, text: str) -> None:
         if self._quiet:
             return
-        if text.strip():
-            self._debounce.start()  # restarted by every keystroke: one query when typing pauses
-        else:
-            self._emit()  # cleared (e.g. the clear button): show everything at once
+        # At once, at every keystroke: the model runs one query at a time and skips stale ones.
+        self._emit()
 
     def _on_return(self) -> None:
         text = self.search_edit.text().strip()
@@ -610,7 +629,6 @@ class QueueFilterBar(QWidget):
         if ticket_id is None:
             self._emit()
             return
-        self._debounce.stop()
         # Selected, so the next scan replaces this number instead of being appended to it.
         self.search_edit.selectAll()
         self.jump_to.emit(ticket_id)

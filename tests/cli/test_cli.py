@@ -117,7 +117,17 @@ def test_list_filters_and_overdue(bbc, monkeypatch):
     code, out, _ = bbc("list", "--status", "registered", "--json")
     assert [r["status"] for r in json.loads(out)] == ["registered"]
     code, out, _ = bbc("list")
-    assert "超期" in out and "共 3 件" in out
+    assert "超期" in out and out.endswith("共 3 件（超期 1 件）\n")
+    code, out, _ = bbc("list", "--search", "𠮷", "--json")  # one character: the character index
+    assert len(json.loads(out)) == 3
+    code, out, _ = bbc("list", "--search", "BBC-2026-0002", "--json")
+    assert [r["number"] for r in json.loads(out)] == ["BBC-2026-0002"]
+    code, out, _ = bbc("list", "--from", "2026-11-03", "--to", "2026-11-23", "--json")
+    assert sorted(r["number"] for r in json.loads(out)) == ["BBC-2026-0002", "BBC-2026-0003"]
+    code, _, err = bbc("list", "--from", "2026-11-24", "--to", "2026-11-03")
+    assert code == 1 and "起始日不能晚于截止日" in err
+    code, _, err = bbc("list", "--from", "11/03")
+    assert code == 1 and "格式不正确" in err
 
 
 def test_lifecycle_verbs(bbc):

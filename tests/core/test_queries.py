@@ -105,8 +105,14 @@ def test_overview_counts(db, ctx):
     assert (figures.due_today, figures.due_soon) == (1, 2)
 
 
-def test_text_search_finds_exactly_the_substring_matches(db, ctx):
+@pytest.mark.parametrize("broad", [False, True], ids=["look-up", "scan-in-order"])
+def test_text_search_finds_exactly_the_substring_matches(db, ctx, monkeypatch, broad):
     from sqlalchemy import select
+
+    from bbc_desktop.core import queries
+
+    if broad:  # every search counts as matching many tickets: the queue index is scanned instead
+        monkeypatch.setattr(queries, "BROAD_SEARCH", 1)
 
     from bbc_desktop.core.demo import generate
     from bbc_desktop.db.models import Reporter, Ticket
@@ -121,7 +127,9 @@ def test_text_search_finds_exactly_the_substring_matches(db, ctx):
         ).all()
         phone = rows[5].phone
         calendar, today = t.load_calendar(s), ctx.clock.today()
-        # 3+ characters use the trigram index on SQLite; 1-2 characters and odd characters use LIKE
+        everything = list(s.scalars(filtered_ids(s, TicketFilter(), today, calendar)))
+        # 3+ characters use the trigram index on SQLite, 1-2 letters or digits the character index,
+        # 1-2 characters with punctuation LIKE
         for needle in (
             "不动产",
             "有限公司",
@@ -130,12 +138,50 @@ def test_text_search_finds_exactly_the_substring_matches(db, ctx):
             "窗口",
             "张",
             "𠮷祥",
+            "𠮷",
+            "祥",
+            "13",
+            "0",
+            "-0",
+            '费"',
             '"加急费"',
             "50%_",
             "%",
             "_",
         ):
             expected = {r.id for r in rows if any(needle in (field or "") for field in r[1:])}
-            found = set(s.scalars(filtered_ids(s, TicketFilter(text=needle), today, calendar)))
-            assert found == expected, needle
+            found = list(s.scalars(filtered_ids(s, TicketFilter(text=needle), today, calendar)))
+            assert set(found) == expected, needle
+            assert found == [i for i in everything if i in expected], needle  # in queue order
         assert set(s.scalars(filtered_ids(s, TicketFilter(text="不动产"), today, calendar)))  # not vacuous
+
+
+@pytest.mark.parametrize(
+    ("needle", "index"),
+    [
+        ("张", "ticket_search_chars MATCH"),
+        ("执照", "ticket_search_chars MATCH"),
+        ("不动产", "ticket_search MATCH"),
+        ("-0", "LIKE"),
+    ],
+)
+def test_text_search_uses_the_index_for_its_length(db, ctx, needle, index):
+    with db.session() as s:
+        query = filtered_ids(s, TicketFilter(text=needle), ctx.clock.today(), t.load_calendar(s))
+        assert index in str(query.compile(s.get_bind()))
+
+
+@pytest.mark.parametrize("needle", ["", "张", "不动产"])
+def test_queue_order_is_read_from_the_queue_index_not_sorted(db, ctx, monkeypatch, needle):
+    from bbc_desktop.core import queries
+    from bbc_desktop.core.demo import generate
+
+    monkeypatch.setattr(queries, "BROAD_SEARCH", 1)  # searches scan the index too
+    generate(db, 50, ctx, seed=3)
+    with db.session() as s:
+        t.register(s, ctx, t.Intake(content="张先生反映不动产登记排队过久", name="张三", phone="13800000000"))
+    with db.session() as s:
+        select_ = queries.queue_select(s, TicketFilter(text=needle), ctx.clock.today(), t.load_calendar(s))
+        sql = str(select_.compile(s.get_bind(), compile_kwargs={"literal_binds": True}))
+        plan = " ".join(row[3] for row in s.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
+    assert "ix_tickets_queue" in plan and "TEMP B-TREE" not in plan, plan

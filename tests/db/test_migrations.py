@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
 from bbc_desktop.db.models import Base, include_object
 from bbc_desktop.db.session import make_engine, migrate, open_database, resolve_url
+
+# The queue index (migration 0005) is an expression index that SQLAlchemy does not reflect; it is
+# kept out of the comparison on purpose (models.include_object).
+pytestmark = pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
 
 
 def test_empty_database_upgrades_to_head_without_drift(tmp_path):

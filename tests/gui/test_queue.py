@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QIcon, QInputMethodEvent
+from PySide6.QtGui import QColor, QInputMethodEvent, QPixmap
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
@@ -154,12 +154,15 @@ def test_grade_shows_as_text_marker_and_tint(qtbot, db, ctx, demo):
     for row in range(pane.model.rowCount()):
         grade = Grade(demo[pane.model.ticket_id(row)].grade)
         assert cell(pane, row, Column.GRADE) == grade.label
-        icon = cell(pane, row, Column.GRADE, Qt.ItemDataRole.DecorationRole)
-        assert isinstance(icon, QIcon) and not icon.isNull()
+        marker = cell(pane, row, Column.GRADE, Qt.ItemDataRole.DecorationRole)
+        assert isinstance(marker, QPixmap) and not marker.isNull()
+        image = marker.toImage()
+        centre = image.pixelColor(image.width() // 2, image.height() // 2).name()
+        assert centre == QColor(queue.GRADE_COLOURS[grade]).name()  # the card is the grade's colour
         assert cell(pane, row, Column.NUMBER, Qt.ItemDataRole.DecorationRole) is None
         tint = cell(pane, row, Column.CONTENT, Qt.ItemDataRole.BackgroundRole)
-        assert isinstance(tint, QBrush)
-        assert tints.setdefault(grade.value, tint.color().name()) == tint.color().name()
+        assert isinstance(tint, QColor)
+        assert tints.setdefault(grade.value, QColor(tint).name()) == QColor(tint).name()
     assert len(set(tints.values())) == 3  # one tint per grade, all three present in the demo
 
 
@@ -179,14 +182,19 @@ def test_typing_a_name_fragment_filters(qtbot, db, ctx, demo):
     assert pane.filter_bar.current_filter().text == fragment
 
 
-def test_typing_runs_one_query_when_typing_pauses(qtbot, db, ctx, demo):
+def test_fast_typing_runs_the_first_and_the_newest_query_only(qtbot, db, ctx, demo, monkeypatch):
     pane = make_pane(qtbot, db, ctx)
+    asked: list[str] = []
+    real = queue._load_ids
+    monkeypatch.setattr(queue, "_load_ids", lambda state, flt: (asked.append(flt.text), real(state, flt))[1])
     loads: list[int] = []
     pane.model.loaded.connect(loads.append)
+    # Four keystrokes while the first one's query runs: no answer to "窗" is shown, "窗口工作" runs once.
     change_and_wait(qtbot, pane, lambda: ime_type(pane.filter_bar.search_edit, "窗口工作"))
-    qtbot.wait(queue.QueueFilterBar.DEBOUNCE_MS + 100)
-    assert len(loads) == 1
-    assert loads[0] == len([f for f in demo.values() if any("窗口工作" in x for x in f.haystack)])
+    qtbot.wait(200)
+    assert asked == ["窗", "窗口工作"]
+    assert loads == [len([f for f in demo.values() if any("窗口工作" in x for x in f.haystack)])]
+    assert pane.model.rowCount() == loads[0] and not pane.model.is_busy
 
 
 @pytest.mark.parametrize("typed", ["exact", "lower"])
@@ -256,7 +264,7 @@ def test_overdue_filter_and_the_reminder_banner_shortcuts(qtbot, db, ctx, demo):
     }
     assert set(shown_ids(pane)) == soon and soon
     assert {cell(pane, r, Column.HINT) for r in range(pane.model.rowCount())} == {"即将到期"}
-    row_colour = cell(pane, 0, Column.NUMBER, Qt.ItemDataRole.ForegroundRole).color().name()
+    row_colour = QColor(cell(pane, 0, Column.NUMBER, Qt.ItemDataRole.ForegroundRole)).name()
     assert row_colour == queue._DUE_SOON_TEXT
 
     # The banner's buttons: other conditions are cleared, only the one box stays.
