@@ -4,7 +4,8 @@
 
 Without --db it builds a 100 000-ticket demo database first (about 40 s here). Each run is a fresh
 process (offscreen), timed from just before it is started. Targets (issue 3): usable within 1.5 s,
-memory under 250 MiB.
+memory under 250 MiB. The first run may write bbc_desktop's bytecode (as installing does);
+the later runs are the ones an operator sees every morning.
 """
 
 from __future__ import annotations
@@ -58,6 +59,9 @@ def main() -> int:
         print(f"building {args.tickets} demo tickets in {path} …", file=sys.stderr)
         build(path, args.tickets)
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    # An installed program runs from compiled bytecode (pip and PyInstaller both write it); a
+    # sandbox that sets PYTHONDONTWRITEBYTECODE would otherwise compile bbc_desktop at every start.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     print(f"{'run':>3}  {'painted s':>9}  {'usable s':>8}  {'rows':>7}  {'peak MiB':>8}")
     for run in range(1, args.runs + 1):
         began = time.time()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from array import array
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -131,23 +131,23 @@ class QueueIds:
     overdue: int
 
 
-def queue_select(
-    session: Session, flt: TicketFilter, today: date, calendar: WorkCalendar | None = None
-) -> Select[tuple[int, int]]:
-    """:func:`filtered_ids` with a second column: 1 when the ticket is overdue."""
-    return filtered_ids(session, flt, today, calendar).add_columns(case((overdue_clause(today), 1), else_=0))
-
-
 def queue_ids(
     session: Session, flt: TicketFilter, today: date, calendar: WorkCalendar | None = None
 ) -> QueueIds:
-    """One scan answers both the ids in queue order and, per id, whether it is overdue."""
-    query = queue_select(session, flt, today, calendar)
-    ids: array[int] = array("q")  # 8 bytes a ticket: 100 000 ids in under 1 MB
-    overdue = 0
-    for ticket_id, late in session.execute(query):
-        ids.append(ticket_id)
-        overdue += late
+    """The ids of :func:`filtered_ids` in queue order, and how many of them are overdue."""
+    result = session.connection().execute(filtered_ids(session, flt, today, calendar))
+    try:
+        # Straight from the driver's cursor: SQLAlchemy's row objects cost twice the query itself
+        # for 100 000 plain integers (0.25 s instead of 0.08 s).
+        ids: array[int] = array("q", [row[0] for row in result.cursor])  # 8 bytes a ticket
+    finally:
+        result.close()
+    if flt.overdue:
+        overdue = len(ids)
+    else:
+        # Answered from the queue index alone (a few ms), whatever else the filter asks.
+        late = filtered_ids(session, replace(flt, overdue=True), today, calendar).order_by(None)
+        overdue = session.scalar(select(func.count()).select_from(late.subquery())) or 0
     return QueueIds(ids=ids, overdue=overdue)
 
 

@@ -7,14 +7,17 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from bbc_desktop import __version__
+from bbc_desktop import version
 from bbc_desktop.gui.main_window import MainWindow
-from bbc_desktop.gui.state import AppState
 from bbc_desktop.gui.worker import run_async
+
+if TYPE_CHECKING:
+    from bbc_desktop.gui.state import AppState
 
 DEMO_TICKETS = 300
 
@@ -29,10 +32,17 @@ def load_translations(app: QApplication) -> None:
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
 
 
-def open_state(target: str | None, demo: bool) -> tuple[AppState, str]:
-    """Open (and for the demo, create and fill) the database. No widgets: runs in a worker thread."""
+def open_state(target: str | None, demo: bool) -> tuple[AppState, str, object]:
+    """Open (and for the demo, create and fill) the database. No widgets: runs in a worker thread.
+
+    Returns the state, a description of the database for the status bar, and the queue's first
+    answer, read here while the GUI thread is idle rather than after the panes are built.
+    """
+    # Imported here, in the worker: SQLAlchemy alone takes about half a second to import, and the
+    # window is painted meanwhile instead of after it.
     from bbc_desktop.core.context import Context
     from bbc_desktop.db.session import open_database
+    from bbc_desktop.gui.state import AppState
 
     if demo:
         target = str(Path(tempfile.mkdtemp(prefix="bbc-demo-")) / "demo.sqlite3")
@@ -42,7 +52,9 @@ def open_state(target: str | None, demo: bool) -> tuple[AppState, str]:
         from bbc_desktop.core.demo import generate
 
         generate(db, DEMO_TICKETS, Context(clock=state.ctx.clock, operator="演示管理员"))
-    return state, db.describe() + ("（演示数据，退出后不保留）" if demo else "")
+    from bbc_desktop.gui.queue import preload
+
+    return state, db.describe() + ("（演示数据，退出后不保留）" if demo else ""), preload(state)
 
 
 def start(window: MainWindow, target: str | None, demo: bool) -> None:
@@ -56,11 +68,18 @@ def start(window: MainWindow, target: str | None, demo: bool) -> None:
     run_async(lambda: open_state(target, demo), lambda result: window.attach(*result), failed)
 
 
+class _VersionAction(argparse.Action):
+    """Like action="version", but reads the version only when asked."""
+
+    def __call__(self, parser, namespace, values, option_string=None):  # type: ignore[no-untyped-def]
+        parser.exit(message=f"bbc-desktop {version()}\n")
+
+
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="bbc-desktop", description="“办不成事”反映窗口 桌面程序")
     parser.add_argument("--db", help="数据库文件路径或地址（默认：环境变量 BBC_DB 或用户数据目录）")
     parser.add_argument("--demo", action="store_true", help="使用临时数据库并填入演示数据")
-    parser.add_argument("--version", action="version", version=f"bbc-desktop {__version__}")
+    parser.add_argument("--version", action=_VersionAction, nargs=0, help="显示版本号并退出")
     return parser.parse_args(argv)
 
 

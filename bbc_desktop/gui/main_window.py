@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bbc_desktop import __version__
+from bbc_desktop import version
 from bbc_desktop.gui.forms import load_form
 from bbc_desktop.gui.worker import run_async
 
@@ -147,8 +147,11 @@ class MainWindow(QMainWindow):
 
     # -- the panes ---------------------------------------------------------------------------
 
-    def attach(self, state: AppState, description: str = "") -> None:
-        """Build the panes on the open database and start the reminders."""
+    def attach(self, state: AppState, description: str = "", preloaded: object = None) -> None:
+        """Build the panes on the open database and start the reminders.
+
+        ``preloaded`` is the queue's first answer when it was read together with opening (app.open_state).
+        """
         from bbc_desktop.core.settings import get_setting
         from bbc_desktop.gui.detail import DetailPane
         from bbc_desktop.gui.intake import IntakeForm
@@ -168,8 +171,8 @@ class MainWindow(QMainWindow):
             "#reminderLabel { color: #7a4b00; font-weight: bold; }"
             "#overdueButton, #dueTodayButton { color: #1d4ed8; text-decoration: underline; border: none; }"
         )
+        self.queue = QueuePane(state, preloaded=preloaded)  # type: ignore[arg-type]
         self.intake = IntakeForm(state)
-        self.queue = QueuePane(state)
         self.detail = DetailPane(state)
         for host, pane in (
             ("intakeHost", self.intake),
@@ -198,8 +201,7 @@ class MainWindow(QMainWindow):
         for action in self._database_actions():
             action.setEnabled(True)
         self._restore_splitter()
-        self.queue.refresh()
-        self.refresh_reminders()
+        self.refresh_reminders()  # the queue pane has started its own first query
         self.reminder_timer.start()
 
     def _on_saved(self, ticket_id: int, number: str) -> None:
@@ -306,7 +308,7 @@ class MainWindow(QMainWindow):
         QMessageBox.about(
             self,
             "关于",
-            f"<b>“办不成事”反映窗口</b><br>版本 {__version__}<br><br>受理 → 分类 → 转办 → 办结 → 反馈 → 回访 → 归档",
+            f"<b>“办不成事”反映窗口</b><br>版本 {version()}<br><br>受理 → 分类 → 转办 → 办结 → 反馈 → 回访 → 归档",
         )
 
     # -- remembered layout -------------------------------------------------------------------

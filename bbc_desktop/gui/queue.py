@@ -198,6 +198,7 @@ class _Loaded:
     today: date
     calendar: WorkCalendar
     first_page: list[QueueRow]  # read with the ids, so the first screen needs no query of its own
+    filter: TicketFilter
 
 
 def _load_ids(state: AppState, flt: TicketFilter) -> _Loaded:
@@ -208,8 +209,21 @@ def _load_ids(state: AppState, flt: TicketFilter) -> _Loaded:
         found = queue_ids(session, flt, today, calendar)
         first_page = queue_rows(session, list(found.ids[:PAGE_SIZE]), today, calendar)
     return _Loaded(
-        ids=found.ids, overdue=found.overdue, today=today, calendar=calendar, first_page=first_page
+        ids=found.ids,
+        overdue=found.overdue,
+        today=today,
+        calendar=calendar,
+        first_page=first_page,
+        filter=flt,
     )
+
+
+def preload(state: AppState) -> _Loaded:
+    """The first answer of a new queue pane (every ticket), read while the window is still being built.
+
+    Runs off the GUI thread, in the same job that opens the database; see ``QueuePane(preloaded=…)``.
+    """
+    return _load_ids(state, TicketFilter())
 
 
 class QueueModel(QAbstractTableModel):
@@ -263,9 +277,20 @@ class QueueModel(QAbstractTableModel):
     def is_busy(self) -> bool:
         return self._busy
 
-    def set_filter(self, flt: TicketFilter) -> None:
-        """Run the id query for ``flt`` off the GUI thread; the model resets when it answers."""
+    def set_filter(self, flt: TicketFilter, preloaded: _Loaded | None = None) -> None:
+        """Run the id query for ``flt`` off the GUI thread; the model resets when it answers.
+
+        ``preloaded``, an answer for this very filter read just before, is shown without a query.
+        """
         self._filter = flt
+        if preloaded is not None and preloaded.filter == flt and not self._busy:
+            self._generation += 1
+            generation = self._generation
+            self._set_busy(True)
+            # Shown from the event loop, like a worker's answer: whoever built this model has
+            # connected its signals by then.
+            QTimer.singleShot(0, self, lambda: self._apply(generation, preloaded))
+            return
         self.refresh()
 
     def refresh(self) -> None:
@@ -692,7 +717,9 @@ class QueuePane(QWidget):
     failed = Signal(str)
     BUSY_AFTER_MS = 300
 
-    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, state: AppState, parent: QWidget | None = None, preloaded: _Loaded | None = None
+    ) -> None:
         super().__init__(parent)
         self._state = state
         self._current_id: int | None = None  # the ticket last announced by ticket_selected
@@ -740,7 +767,7 @@ class QueuePane(QWidget):
         find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         find.activated.connect(self.filter_bar.focus_search)
 
-        self.model.set_filter(self.filter_bar.current_filter())
+        self.model.set_filter(self.filter_bar.current_filter(), preloaded)
 
     def _setup_view(self) -> None:
         view = self.view

@@ -7,12 +7,14 @@ from datetime import date, datetime
 import pytest
 
 from bbc_desktop.core import tickets as t
+from bbc_desktop.core.domain import Grade
 from bbc_desktop.core.errors import ValidationError
 from bbc_desktop.core.queries import (
     TicketFilter,
     filtered_ids,
     find_by_number,
     linked_tickets,
+    load_tickets,
     overview,
     possible_repeats,
     queue_rows,
@@ -181,7 +183,31 @@ def test_queue_order_is_read_from_the_queue_index_not_sorted(db, ctx, monkeypatc
     with db.session() as s:
         t.register(s, ctx, t.Intake(content="张先生反映不动产登记排队过久", name="张三", phone="13800000000"))
     with db.session() as s:
-        select_ = queries.queue_select(s, TicketFilter(text=needle), ctx.clock.today(), t.load_calendar(s))
+        select_ = filtered_ids(s, TicketFilter(text=needle), ctx.clock.today(), t.load_calendar(s))
         sql = str(select_.compile(s.get_bind(), compile_kwargs={"literal_binds": True}))
         plan = " ".join(row[3] for row in s.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
     assert "ix_tickets_queue" in plan and "TEMP B-TREE" not in plan, plan
+
+
+@pytest.mark.parametrize(
+    "flt",
+    [
+        TicketFilter(),
+        TicketFilter(grades=(Grade.RED,)),
+        TicketFilter(text="窗口"),
+        TicketFilter(overdue=True),
+    ],
+    ids=["all", "red", "text", "overdue"],
+)
+def test_queue_ids_are_the_filter_in_order_with_the_overdue_count(db, ctx, flt):
+    from bbc_desktop.core.demo import generate
+    from bbc_desktop.core.queries import queue_ids
+
+    generate(db, 200, ctx, seed=5)
+    with db.session() as s:
+        calendar, today = t.load_calendar(s), ctx.clock.today()
+        expected = list(s.scalars(filtered_ids(s, flt, today, calendar)))
+        found = queue_ids(s, flt, today, calendar)
+        late = sum(t.is_overdue(ticket, today) for ticket in load_tickets(s, expected))
+    assert list(found.ids) == expected and expected
+    assert found.overdue == late and (late or flt.text)

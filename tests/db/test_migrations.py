@@ -106,3 +106,14 @@ def test_database_from_an_older_version_opens_with_its_data(tmp_path):
             == []
         )
     db.dispose()
+
+
+def test_schema_revision_names_the_newest_migration(tmp_path):
+    from alembic.script import ScriptDirectory
+
+    from bbc_desktop.db.session import SCHEMA_REVISION, _alembic_config
+
+    engine = make_engine(resolve_url(tmp_path / "x.sqlite3"))
+    with engine.connect() as connection:
+        head = ScriptDirectory.from_config(_alembic_config(connection)).get_current_head()
+    assert head == SCHEMA_REVISION

@@ -213,6 +213,22 @@ def test_empty_content_is_refused_and_marked(qtbot, form, db):
     assert not content.property("invalid")
 
 
+def test_content_counter_turns_red_over_the_limit_and_back(qtbot, form):
+    from PySide6.QtWidgets import QLabel
+
+    from bbc_desktop.core.validation import MAX_CONTENT
+
+    content = child(form, QPlainTextEdit, "contentEdit")
+    counter = child(form, QLabel, "contentCount")
+    normal = counter.palette().color(counter.foregroundRole()).name()
+    content.setPlainText("𠮷" * (MAX_CONTENT + 1))  # one character each, though two UTF-16 units
+    assert counter.text() == f"{MAX_CONTENT + 1} / {MAX_CONTENT} 字" and counter.property("over") is True
+    assert counter.palette().color(counter.foregroundRole()).name() != normal  # the style took effect
+    content.setPlainText("𠮷" * MAX_CONTENT)
+    assert counter.property("over") is False
+    assert counter.palette().color(counter.foregroundRole()).name() == normal
+
+
 def test_unknown_unit_marks_the_unit_field(qtbot, form, db):
     type_into(qtbot, form, "nameEdit", "李四")
     type_into(qtbot, form, "phoneEdit", "13900001111")
