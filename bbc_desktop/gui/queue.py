@@ -18,6 +18,7 @@ import html
 import re
 from array import array
 from collections import OrderedDict
+from collections.abc import Set
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import IntEnum
@@ -32,6 +33,8 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QPoint,
+    QSettings,
     QSize,
     Qt,
     QTimer,
@@ -56,6 +59,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -460,6 +464,8 @@ class QueueModel(QAbstractTableModel):
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return HEADERS[section] if 0 <= section < len(HEADERS) else None
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            return "右键单击表头，可选择显示哪些列"
         if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
             return section + 1
         return None
@@ -514,6 +520,31 @@ class QueueModel(QAbstractTableModel):
 
 def _to_qdate(day: date) -> QDate:
     return QDate(day.year, day.month, day.day)
+
+
+# Columns the operator may hide (header's context menu); the rest are always shown. Phone and
+# acceptance time start hidden: the detail pane shows both, and the table then fits a 1 600-pixel
+# window with 提示 and 反映内容 in sight.
+OPTIONAL_COLUMNS: tuple[Column, ...] = (
+    Column.STATUS,
+    Column.REPORTER,
+    Column.PHONE,
+    Column.UNIT,
+    Column.ACCEPTED,
+    Column.DUE,
+    Column.HINT,
+)
+DEFAULT_HIDDEN_COLUMNS = frozenset({Column.PHONE, Column.ACCEPTED})
+HIDDEN_COLUMNS_KEY = "queue/hiddenColumns"
+
+
+def hidden_columns() -> set[Column]:
+    """The optional columns hidden now: the operator's choice from QSettings, else the default."""
+    saved = QSettings().value(HIDDEN_COLUMNS_KEY)
+    if not isinstance(saved, str):
+        return set(DEFAULT_HIDDEN_COLUMNS)
+    names = saved.split(",")
+    return {c for c in OPTIONAL_COLUMNS if c.name in names}
 
 
 class QueueFilterBar(QWidget):
@@ -805,7 +836,7 @@ class QueuePane(QWidget):
             Column.UNIT: ("区市场监督管理局", "区发改委", 0),
             Column.ACCEPTED: ("2026-11-23 09:30", "2026-11-23 09:30", 0),
             Column.DUE: ("2026-11-27（暂定）", "2026-11-27", 0),
-            Column.HINT: ("超期12个工作日", "即将到期", 0),
+            Column.HINT: ("超期12个工作日", "超期12个工作日", 0),  # never cut: it is why a row stands out
         }
         self._natural = {c: metrics.horizontalAdvance(n) + extra + 20 for c, (n, _, extra) in samples.items()}
         self._narrowest = {
@@ -816,7 +847,54 @@ class QueuePane(QWidget):
         self._user_sized = False  # once the operator drags a column, the layout is theirs
         self._fitting = False
         header.sectionResized.connect(self._on_section_resized)
+        self._hide_columns(hidden_columns())
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._show_column_menu)
         self._fit_columns()
+
+    def column_menu(self) -> QMenu:
+        """Which columns the table shows: a checkable entry per optional column, and the default set."""
+        menu = QMenu("显示的列", self)
+        for column in OPTIONAL_COLUMNS:
+            action = menu.addAction(HEADERS[column])
+            action.setCheckable(True)
+            action.setChecked(not self.view.isColumnHidden(column))
+            action.toggled.connect(lambda shown, c=column: self.set_column_shown(c, shown))
+        menu.addSeparator()
+        menu.addAction("恢复默认的列", self.reset_columns)
+        return menu
+
+    def _show_column_menu(self, pos: QPoint) -> None:
+        menu = self.column_menu()
+        menu.exec(self.view.horizontalHeader().mapToGlobal(pos))
+        menu.deleteLater()
+
+    def set_column_shown(self, column: Column, shown: bool) -> None:
+        """Show or hide an optional column; remembered between runs."""
+        if column not in OPTIONAL_COLUMNS:
+            return
+        hidden = {c for c in OPTIONAL_COLUMNS if self.view.isColumnHidden(c) and c != column}
+        if not shown:
+            hidden.add(column)
+        self._hide_columns(hidden)
+        # One string ("PHONE,ACCEPTED", or "" for none): an empty list would read back as unset.
+        QSettings().setValue(HIDDEN_COLUMNS_KEY, ",".join(c.name for c in OPTIONAL_COLUMNS if c in hidden))
+        self._fit_columns()
+
+    def reset_columns(self) -> None:
+        QSettings().remove(HIDDEN_COLUMNS_KEY)
+        self._hide_columns(DEFAULT_HIDDEN_COLUMNS)
+        self._user_sized = False
+        self._fit_columns()
+
+    def _hide_columns(self, hidden: Set[Column]) -> None:
+        """Hide exactly ``hidden`` of the optional columns. Not a resize by the operator."""
+        self._fitting = True
+        try:
+            for column in OPTIONAL_COLUMNS:
+                self.view.setColumnHidden(column, column in hidden)
+        finally:
+            self._fitting = False
 
     def refresh(self) -> None:
         """Re-read the same filter (after a save, or another counter's); the current ticket stays current."""
@@ -921,13 +999,15 @@ class QueuePane(QWidget):
         that 反映内容 stays in sight instead of behind a horizontal scroll bar."""
         if self._user_sized:
             return
+        shown = [c for c in self._natural if not self.view.isColumnHidden(c)]
         available = self.view.viewport().width() - self._content_min
-        natural = sum(self._natural.values())
-        slack = natural - sum(self._narrowest.values())
+        natural = sum(self._natural[c] for c in shown)
+        slack = natural - sum(self._narrowest[c] for c in shown)
         share = min(1.0, max(0.0, (natural - available) / slack)) if slack else 0.0
         self._fitting = True
         try:
-            for column, width in self._natural.items():
+            for column in shown:
+                width = self._natural[column]
                 self.view.setColumnWidth(column, round(width - (width - self._narrowest[column]) * share))
         finally:
             self._fitting = False

@@ -350,16 +350,18 @@ def test_content_column_stays_in_sight_on_a_narrow_screen(qtbot, db, ctx, demo):
     pane = make_pane(qtbot, db, ctx)
     header, viewport = pane.view.horizontalHeader(), pane.view.viewport()
     fifteen_characters = pane.view.fontMetrics().horizontalAdvance("反映内容" * 4) * 15 // 16
+    metrics = pane.view.fontMetrics()
     for width in (1600, 1100, 900):
         pane.resize(width, 500)
         qtbot.waitUntil(lambda w=width: pane.width() == w, timeout=TIMEOUT)
-        if width > 1000:  # below that, the narrowest columns plus the content need a scroll bar
+        if width > 850:  # below that, the narrowest columns plus the content need a scroll bar
             assert viewport.width() - header.sectionViewportPosition(Column.CONTENT) >= fifteen_characters
-        # Numbers and acceptance times never shrink: they must be read whole.
-        assert header.sectionSize(Column.NUMBER) > pane.view.fontMetrics().horizontalAdvance("BBC-2026-0000")
-        assert header.sectionSize(Column.ACCEPTED) > pane.view.fontMetrics().horizontalAdvance(
-            "2026-11-23 09:30"
-        )
+        # Numbers, due dates and the overdue hint never shrink: they must be read whole.
+        assert header.sectionSize(Column.NUMBER) > metrics.horizontalAdvance("BBC-2026-0000")
+        assert header.sectionSize(Column.DUE) > metrics.horizontalAdvance("2026-11-23")
+        assert header.sectionSize(Column.HINT) > metrics.horizontalAdvance("超期12个工作日")
+    pane.set_column_shown(Column.ACCEPTED, True)  # shown on request, at a width that reads whole
+    assert header.sectionSize(Column.ACCEPTED) > metrics.horizontalAdvance("2026-11-23 09:30")
     # A column the operator widened stays as they left it.
     header.resizeSection(Column.UNIT, 300)
     pane.resize(1300, 500)
@@ -472,3 +474,33 @@ def test_five_thousand_tickets_scroll_to_the_end_and_back(qtbot, db, ctx):
     most = max(most, pane.model.cached_rows())
     assert CACHE_ROWS < 5000 and most <= CACHE_ROWS
     assert most >= 2 * queue.PAGE_SIZE  # pages really were read and evicted along the way
+
+
+def test_columns_can_be_hidden_and_shown_and_are_remembered(qtbot, db, ctx, demo):
+    pane = make_pane(qtbot, db, ctx)
+    view = pane.view
+    # By default the phone and acceptance time are left to the detail pane, so 反映内容 fits.
+    assert view.isColumnHidden(Column.PHONE) and view.isColumnHidden(Column.ACCEPTED)
+    assert not view.isColumnHidden(Column.HINT) and not view.isColumnHidden(Column.CONTENT)
+    header = view.horizontalHeader()
+    assert header.sectionViewportPosition(Column.CONTENT) < view.viewport().width()
+
+    menu = pane.column_menu()
+    entries = {a.text(): a for a in menu.actions() if a.isCheckable()}
+    assert "受理编号" not in entries and "反映内容" not in entries  # always shown
+    assert not entries["联系电话"].isChecked() and entries["提示"].isChecked()
+    entries["联系电话"].trigger()
+    entries["提示"].trigger()
+    assert not view.isColumnHidden(Column.PHONE) and view.isColumnHidden(Column.HINT)
+
+    again = make_pane(qtbot, db, ctx)  # the next start shows what the operator chose
+    assert not again.view.isColumnHidden(Column.PHONE) and again.view.isColumnHidden(Column.HINT)
+    assert again.view.isColumnHidden(Column.ACCEPTED)
+    reset = next(a for a in again.column_menu().actions() if a.text() == "恢复默认的列")
+    reset.trigger()
+    assert again.view.isColumnHidden(Column.PHONE) and not again.view.isColumnHidden(Column.HINT)
+    assert make_pane(qtbot, db, ctx).view.isColumnHidden(Column.PHONE)
+    for column in (Column.PHONE, Column.ACCEPTED):  # every column shown is remembered too
+        again.set_column_shown(column, True)
+    last = make_pane(qtbot, db, ctx)
+    assert not any(last.view.isColumnHidden(c) for c in Column)
