@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from array import array
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -135,20 +135,31 @@ def queue_ids(
     session: Session, flt: TicketFilter, today: date, calendar: WorkCalendar | None = None
 ) -> QueueIds:
     """The ids of :func:`filtered_ids` in queue order, and how many of them are overdue."""
-    result = session.connection().execute(filtered_ids(session, flt, today, calendar))
+    ids = _plain_ids(session, filtered_ids(session, flt, today, calendar))
+    if flt.overdue:
+        return QueueIds(ids=ids, overdue=len(ids))
+    # The overdue tickets lead the queue order (awaiting a result, due date passed), so they are the
+    # leading run of ids found among all overdue tickets: a look at the queue index, whatever the
+    # filter, instead of running a text search a second time.
+    late = set(_plain_ids(session, select(Ticket.id).where(overdue_clause(today))))
+    overdue = 0
+    for ticket_id in ids:
+        if ticket_id not in late:
+            break
+        overdue += 1
+    return QueueIds(ids=ids, overdue=overdue)
+
+
+def _plain_ids(session: Session, query: Select[tuple[int]]) -> array[int]:
+    """The first column of ``query`` as 8-byte integers, straight from the driver's cursor.
+
+    SQLAlchemy's row objects cost twice the query itself for 100 000 plain integers.
+    """
+    result = session.connection().execute(query)
     try:
-        # Straight from the driver's cursor: SQLAlchemy's row objects cost twice the query itself
-        # for 100 000 plain integers (0.25 s instead of 0.08 s).
-        ids: array[int] = array("q", [row[0] for row in result.cursor])  # 8 bytes a ticket
+        return array("q", [row[0] for row in result.cursor])
     finally:
         result.close()
-    if flt.overdue:
-        overdue = len(ids)
-    else:
-        # Answered from the queue index alone (a few ms), whatever else the filter asks.
-        late = filtered_ids(session, replace(flt, overdue=True), today, calendar).order_by(None)
-        overdue = session.scalar(select(func.count()).select_from(late.subquery())) or 0
-    return QueueIds(ids=ids, overdue=overdue)
 
 
 def _text_match(session: Session, needle: str):  # type: ignore[no-untyped-def]
