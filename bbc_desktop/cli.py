@@ -262,6 +262,33 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _write_pdf(args: argparse.Namespace, make, what: str) -> int:  # type: ignore[no-untyped-def]
+    db = _open(args)
+    with db.session() as session:
+        rendered = make(session, args.numbers, _context_default().clock.today())
+    target = Path(args.output or f"{args.numbers[0]}{'-' + what if what != '交办单' else ''}.pdf")
+    try:
+        target.write_bytes(rendered.pdf)
+    except OSError as exc:
+        raise ValidationError(f"无法写入文件“{target}”：{exc.strerror}") from exc
+    if rendered.missing:
+        print(f"注意：以下字符没有可用字体，已印为〓：{''.join(sorted(rendered.missing))}", file=sys.stderr)
+    print(f"已生成{what} {len(args.numbers)} 份（{rendered.pages} 页）：{target}")
+    return EXIT_OK
+
+
+def cmd_slip(args: argparse.Namespace) -> int:
+    from bbc_desktop.printing.documents import slips_pdf
+
+    return _write_pdf(args, slips_pdf, "交办单")
+
+
+def cmd_receipt(args: argparse.Namespace) -> int:
+    from bbc_desktop.printing.documents import receipts_pdf
+
+    return _write_pdf(args, receipts_pdf, "受理回执")
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from bbc_desktop.io.json_io import import_data
 
@@ -527,6 +554,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--search", metavar="文字", help="在编号、姓名、企业、电话和反映内容中查找")
     p.add_argument("--json", action="store_true", help="输出 JSON")
     p.set_defaults(func=cmd_list)
+
+    for verb, func, what in (("slip", cmd_slip, "交办单"), ("receipt", cmd_receipt, "受理回执")):
+        p = sub.add_parser(verb, help=f"生成{what} PDF：bbc {verb} 受理编号 [受理编号 …] -o 文件.pdf")
+        p.add_argument(
+            "numbers", nargs="+", metavar="受理编号", help="一个或多个受理编号，多个时合为一个 PDF"
+        )
+        p.add_argument("-o", "--output", metavar="文件.pdf", help="输出文件（默认：受理编号.pdf）")
+        p.set_defaults(func=func)
 
     p = sub.add_parser("show", help="查看一件工单及其办理记录")
     p.add_argument("number", help="受理编号")

@@ -14,6 +14,9 @@ say() { printf '==> %s\n' "$*" >&2; }
 
 # Runtime libraries PySide6's wheels expect from the system, and a CJK font so Chinese renders.
 QT_PACKAGES=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libfreetype6 libdbus-1-3 libglib2.0-0 fonts-noto-cjk)
+# For the tests only: read PDFs back as a person's tools would (pdftotext, pdffonts, pdftoppm) and
+# decode the slip's barcode as a scanner would (zbarimg).
+TEST_PACKAGES=(poppler-utils zbar-tools)
 # The X11 platform plugin, for a real window on a desktop.
 X11_PACKAGES=(libx11-xcb1 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
   libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1)
@@ -67,7 +70,7 @@ case "${1:-}" in
     ;;
   test)
     shift
-    apt_install "${QT_PACKAGES[@]}"
+    apt_install "${QT_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
     ensure_venv
     say "ruff check / ruff format --check"
     "$VENV/bin/ruff" check .

@@ -14,6 +14,10 @@ DEFAULTS: dict[str, str] = {
     "window_address": "区政务服务中心一楼大厅",
     "window_phone": "",
     "number_pattern": "BBC-{year}-{seq:04d}",
+    # Empty: the fonts the program ships. Else a TrueType file of this PC, e.g. C:\\Windows\\Fonts\\simfang.ttf
+    # or simsun.ttc#0 (a face of a collection).
+    "print_font_text": "",
+    "print_font_title": "",
 }
 LABELS: dict[str, str] = {
     "district": "区（县）名称",
@@ -21,6 +25,8 @@ LABELS: dict[str, str] = {
     "window_address": "窗口地址",
     "window_phone": "窗口电话",
     "number_pattern": "受理编号格式",
+    "print_font_text": "打印正文字体（宋体/仿宋，留空用程序自带字体）",
+    "print_font_title": "打印标题字体（黑体，留空用程序自带字体）",
 }
 
 
@@ -53,6 +59,10 @@ def set_setting(session: Session, key: str, value: str) -> None:
         raise ValidationError(f"没有名为“{key}”的设置项")
     if key == "number_pattern":
         check_number_pattern(value)
+    if key in ("print_font_text", "print_font_title"):
+        from bbc_desktop.printing.fonts import check_font_file  # no ReportLab import: reads the file header
+
+        value = check_font_file(value)
     row = session.get(Setting, key)
     if row is None:
         session.add(Setting(key=key, value=value))

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -216,3 +217,26 @@ def test_real_process_never_imports_qt_and_prints_no_traceback(tmp_path):
     assert bad.returncode == 1 and bad.stderr.startswith("错误：") and "Traceback" not in bad.stderr
     usage = _run("nonsense", env=env)
     assert usage.returncode == 2
+
+
+def test_slip_and_receipt_as_pdf_files(bbc, tmp_path, monkeypatch):
+    sys.path.insert(0, str(Path(__file__).parents[1] / "printing"))
+    from pdf_tools import pdf_text
+
+    bbc(*INTAKE, "--unit", "区教育局")
+    bbc(*INTAKE, "--unit", "区民政局", "--content", "群众留言\U00031350请回复")
+    target = tmp_path / "out" / "slip.pdf"
+    target.parent.mkdir()
+    code, out, err = bbc("slip", "BBC-2026-0001", "BBC-2026-0002", "-o", str(target))
+    assert code == 0 and "已生成交办单 2 份（2 页）" in out
+    assert "以下字符没有可用字体" in err and "\U00031350" in err  # said, not silently lost
+    text = pdf_text(target.read_bytes())
+    assert "BBC-2026-0001" in text and "BBC-2026-0002" in text and "李𠮷" in text
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = bbc("receipt", "BBC-2026-0001")
+    assert code == 0 and (tmp_path / "BBC-2026-0001-受理回执.pdf").is_file()
+    assert "受理回执" in pdf_text((tmp_path / "BBC-2026-0001-受理回执.pdf").read_bytes())
+    code, _, err = bbc("slip", "BBC-2026-0404", "-o", str(target))
+    assert code == 1 and "没有受理编号为“BBC-2026-0404”的工单" in err
+    code, _, err = bbc("slip", "BBC-2026-0001", "-o", str(tmp_path / "missing" / "x.pdf"))
+    assert code == 1 and "无法写入文件" in err

@@ -1,0 +1,51 @@
+"""The printed papers of tickets, from the database to PDF bytes: what the CLI and the window call.
+
+Takes tickets by number (the CLI) or by id (the window), reads them in the caller's session, and
+renders with the fonts the administrator chose (settings ``print_font_text`` / ``print_font_title``,
+empty for the bundled ones). Confidential values are already masked by ``core.slips``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from bbc_desktop.core.errors import NotFound, ValidationError
+from bbc_desktop.core.settings import all_settings
+from bbc_desktop.core.slips import receipt_data, slip_data
+from bbc_desktop.core.tickets import get_ticket
+from bbc_desktop.db.models import Ticket
+from bbc_desktop.printing.slip import Rendered, render_receipts, render_slips
+
+__all__ = ["receipts_pdf", "slips_pdf"]
+
+
+def _tickets(session: Session, refs: Sequence[str | int]) -> list[Ticket]:
+    if not refs:
+        raise ValidationError("请选择要打印的工单")
+    tickets = []
+    for ref in refs:
+        if isinstance(ref, int):
+            ticket = session.get(Ticket, ref)
+            if ticket is None:
+                raise NotFound("该工单已不存在")
+        else:
+            ticket = get_ticket(session, ref)
+        tickets.append(ticket)
+    return tickets
+
+
+def slips_pdf(session: Session, refs: Sequence[str | int], today: date) -> Rendered:
+    """The 交办单 of each ticket, in the order given, one PDF."""
+    settings = all_settings(session)
+    data = [slip_data(session, ticket, today) for ticket in _tickets(session, refs)]
+    return render_slips(data, settings["print_font_text"], settings["print_font_title"])
+
+
+def receipts_pdf(session: Session, refs: Sequence[str | int], today: date) -> Rendered:
+    """The reporter's 受理回执 of each ticket, one PDF."""
+    settings = all_settings(session)
+    data = [receipt_data(session, ticket, today) for ticket in _tickets(session, refs)]
+    return render_receipts(data, settings["print_font_text"], settings["print_font_title"])

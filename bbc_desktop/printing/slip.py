@@ -1,0 +1,387 @@
+"""The 交办单 (attachment 2 of the source document) and the 受理回执, as ReportLab PDFs.
+
+Layout only: the values, masking included, come from ``core.slips``. A4 portrait; the table rows
+of attachment 2 in its order and wording; the grade both in colour (the table's frame and the
+ticked box) and in black and white (■ against □); a Code 128 of the 受理编号 for the scanner; the
+footer from the units directory and the note on 3 / 5 / 10 working days. Long content continues on
+the next page inside its row (``splitInRow``), never cut.
+
+Every string goes through a font chain (printing/fonts.py), so each character is drawn by a face
+that has it and comes back whole from the PDF's text.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from bbc_desktop import version
+from bbc_desktop.core.domain import Grade
+from bbc_desktop.core.slips import NOTE, ReceiptData, SlipData
+from bbc_desktop.printing.fonts import Chain, chains
+
+__all__ = ["GRADE_COLOURS", "Rendered", "render_receipts", "render_slips"]
+
+# Print colours: the yellow is darkened so that its frame stays visible on white paper.
+GRADE_COLOURS = {Grade.RED: "#C8102E", Grade.YELLOW: "#E0A100", Grade.BLUE: "#0B5CAD"}
+_GRADE_ORDER = (Grade.RED, Grade.YELLOW, Grade.BLUE)
+
+TEXT_SIZE = 11
+LEADING = 16
+
+
+@dataclass
+class Rendered:
+    """A finished PDF and the characters no bundled or chosen face could draw (printed as 〓)."""
+
+    pdf: bytes
+    pages: int
+    missing: set[str] = field(default_factory=set)
+
+
+class _Writer:
+    """Turns text into Paragraphs in the right faces; remembers what could not be drawn."""
+
+    def __init__(self, text: Chain, title: Chain) -> None:
+        from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+        from reportlab.lib.styles import ParagraphStyle
+
+        self.text_chain, self.title_chain = text, title
+        self.missing: set[str] = set()
+        base = text.primary
+        self.body = ParagraphStyle(
+            "body", fontName=base, bulletFontName=base, fontSize=TEXT_SIZE, leading=LEADING, wordWrap="CJK"
+        )
+        self.label = ParagraphStyle("label", parent=self.body, alignment=TA_CENTER)
+        self.right = ParagraphStyle("right", parent=self.body, alignment=TA_RIGHT)
+        self.small = ParagraphStyle("small", parent=self.body, fontSize=9.5, leading=14)
+        self.title = ParagraphStyle(
+            "title", fontName=title.primary, fontSize=20, leading=28, alignment=TA_CENTER, wordWrap="CJK"
+        )
+        self.centre = ParagraphStyle("centre", parent=self.body, fontSize=13, leading=20, alignment=TA_CENTER)
+
+    def para(self, text: str, style=None, bold_colour: str | None = None):  # type: ignore[no-untyped-def]
+        from reportlab.platypus import Paragraph
+
+        markup = self.text_chain.markup(text, self.missing)
+        if bold_colour:
+            markup = f'<font color="{bold_colour}">{markup}</font>'
+        return Paragraph(markup, style or self.body)
+
+    def pair(self, label: str, value: str, style=None):  # type: ignore[no-untyped-def]
+        """``label：value`` in one paragraph, the value as typed (escaped, in its faces)."""
+        from reportlab.platypus import Paragraph
+
+        markup = self.text_chain.markup(label + "：") + self.text_chain.markup(value, self.missing)
+        return Paragraph(markup, style or self.body)
+
+    def heading(self, text: str):  # type: ignore[no-untyped-def]
+        from reportlab.platypus import Paragraph
+
+        return Paragraph(self.title_chain.markup(text, self.missing), self.title)
+
+
+def _grade_line(writer: _Writer, grade: Grade):  # type: ignore[no-untyped-def]
+    from reportlab.platypus import Paragraph
+
+    parts = []
+    for each in _GRADE_ORDER:
+        box = "■" if each is grade else "□"
+        text = writer.text_chain.markup(f"{each.label}{box}")
+        if each is grade:
+            text = f'<font color="{GRADE_COLOURS[each]}" size="15">{text}</font>'
+        parts.append(text)
+    return Paragraph("　　".join(parts), writer.centre)
+
+
+def _barcode(number: str, font: str):  # type: ignore[no-untyped-def]
+    from reportlab.graphics.barcode.code128 import Code128
+    from reportlab.lib.units import mm
+
+    # The scanner types what it reads into the queue's search box; the text under the bars is
+    # drawn in an embedded face (ReportLab's default would be an unembedded Courier).
+    return Code128(
+        number,
+        barHeight=9 * mm,
+        barWidth=0.33 * mm,
+        humanReadable=True,
+        fontName=font,
+        fontSize=8,
+        quiet=False,
+    )
+
+
+CONTENT_ROW = 2  # the row of 企业群众反映内容 in the slip's table
+CONTENT_MIN_HEIGHT = 50 * 72 / 25.4  # 50 mm: room to read, and to add a line by hand
+_CELL_PADDING = (4, 5, 6, 6)  # top, bottom, left, right (points)
+
+
+def _slip_table(writer: _Writer, data: SlipData, content: list, width: float):  # type: ignore[no-untyped-def]
+    """Attachment 2's table; ``content`` is what goes in the 企业群众反映内容 cell."""
+    from reportlab.lib import colors
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Table, TableStyle
+
+    label_w = 24 * mm  # 反映人姓名 on one line
+    value_w = (width - 3 * label_w) / 3
+    p, pair = writer.para, writer.pair
+    blank = "　" * 8
+    signature = f"主管领导签字：{data.result_signer or blank}　　联系电话：{data.result_phone or blank}"
+    visit = f"回访时间：{data.visit_time or blank}　　回访情况：{data.visit_notes}"
+    label = writer.label
+    rows = [
+        [
+            p("承办单位", label),
+            p(data.unit),
+            p("案件来源", label),
+            p(data.source),
+            p("受理编号", label),
+            p(data.number),
+        ],
+        [
+            p("反映时间", label),
+            p(data.accepted),
+            p("反映人姓名", label),
+            p(data.reporter),
+            p("反映人电话", label),
+            p(data.phone),
+        ],
+        [p("企业群众\n反映内容", label), content, "", "", "", ""],
+        [p("回复要求", label), p(data.reply_requirement), "", "", "", ""],
+        [p("批转意见", label), p(data.dispatch_note), "", "", "", ""],
+        ["", pair("批转　日期", data.dispatch_date, writer.right), "", "", "", ""],
+        [p("办理结果", label), p(data.result), "", "", "", ""],
+        ["", p(signature, writer.right), "", "", "", ""],
+        [p("回访记录", label), p(visit), "", "", "", ""],
+        ["", pair("回访负责人签字", data.visit_by or blank, writer.right), "", "", "", ""],
+    ]
+    table = Table(
+        rows,
+        colWidths=[label_w, value_w, label_w, value_w, label_w, value_w],
+        minRowHeights=[0, 0, CONTENT_MIN_HEIGHT, 0, 14 * mm, 0, 36 * mm, 0, 14 * mm, 0],
+    )
+    top, bottom, left, right = _CELL_PADDING
+    style = [
+        ("FONTNAME", (0, 0), (-1, -1), writer.text_chain.primary),  # the empty cells' font: else Helvetica
+        ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), top),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), bottom),
+        ("LEFTPADDING", (0, 0), (-1, -1), left),
+        ("RIGHTPADDING", (0, 0), (-1, -1), right),
+    ]
+    for row in range(CONTENT_ROW, len(rows)):
+        style.append(("SPAN", (1, row), (-1, row)))
+    for row in (CONTENT_ROW, 4, 6, 8):
+        style.append(("VALIGN", (1, row), (-1, row), "TOP"))
+    for first in (4, 6, 8):  # the label beside its text and its signature line, as one box
+        style.append(("SPAN", (0, first), (0, first + 1)))
+        style.append(("LINEBELOW", (1, first), (-1, first), 0, colors.white))
+    style.append(("BOX", (0, 0), (-1, -1), 2.2, colors.HexColor(GRADE_COLOURS[data.grade])))  # over the lines
+    table.setStyle(TableStyle(style))
+    return table, width - label_w - left - right
+
+
+def _slip_story(writer: _Writer, data: SlipData, width: float, height: float) -> list:
+    """One slip: one page; content too long for it is continued on a 续页 after the signed page.
+
+    The page the unit's leader signs and stamps keeps every row of attachment 2; a letter of
+    thousands of characters starts in its cell, says where it continues, and goes on in full.
+    """
+    from reportlab.lib.units import mm
+    from reportlab.platypus import PageBreak, Spacer, Table, TableStyle
+
+    top = Table(
+        [[_grade_line(writer, data.grade), _barcode(data.number, writer.text_chain.primary)]],
+        colWidths=[width - 62 * mm, 62 * mm],
+    )
+    top.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), writer.text_chain.primary),  # else Helvetica, unembedded
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("ALIGN", (1, 0), (1, 0), "RIGHT"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
+    head = [writer.heading(data.title), Spacer(1, 2 * mm), top, Spacer(1, 3 * mm)]
+    tail: list = [Spacer(1, 4 * mm)]
+    for name, value in (
+        ("承办单位", data.footer_unit),
+        ("地址", data.footer_address),
+        ("联系电话", data.footer_phone),
+    ):
+        tail.append(writer.pair(name, value))
+    tail += [Spacer(1, 3 * mm), writer.para(NOTE, writer.small)]
+
+    content = writer.para(data.content)
+    table, content_width = _slip_table(writer, data, [content], width)
+    if sum(f.wrap(width, height)[1] for f in (*head, table, *tail)) <= height:
+        return [*head, table, *tail]
+
+    # Too long for one page: as much as fits, then a note, then the rest on its own pages. The
+    # room is what the page has left beside an empty content cell (which has its minimum height).
+    empty, _width = _slip_table(writer, data, [], width)
+    rest_of_page = sum(f.wrap(width, height)[1] for f in (*head, empty, *tail))
+    top_pad, bottom_pad, _left, _right = _CELL_PADDING
+    room = height - rest_of_page + CONTENT_MIN_HEIGHT - top_pad - bottom_pad - 2 * LEADING
+    pieces = content.split(content_width, room)
+    if len(pieces) < 2:
+        return [*head, table, *tail]  # cannot be split (one huge unbreakable run): let it flow
+    marker = writer.para("（内容较长，下接续页）", writer.right)
+    table, _width = _slip_table(writer, data, [pieces[0], marker], width)
+    continuation = [
+        PageBreak(),
+        writer.heading("交办单续页"),
+        Spacer(1, 2 * mm),
+        writer.pair("受理编号", data.number, writer.centre),
+        Spacer(1, 3 * mm),
+        writer.para("企业群众反映内容（续）："),
+        Spacer(1, 1 * mm),
+        *pieces[1:],
+    ]
+    return [*head, table, *tail, *continuation]
+
+
+def _document(buffer: io.BytesIO, writer: _Writer, title: str, pagesize=None):  # type: ignore[no-untyped-def]
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.platypus import SimpleDocTemplate
+
+    size = pagesize or A4
+    return SimpleDocTemplate(
+        buffer,
+        pagesize=size,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=13 * mm,
+        bottomMargin=15 * mm,
+        title=title,
+        author=title,
+        creator=f"bbc-desktop {version()}",
+        producer=f"bbc-desktop {version()}",
+        initialFontName=writer.text_chain.primary,  # else an unembedded Helvetica is listed
+        initialFontSize=TEXT_SIZE,
+    )
+
+
+def _page_footer(writer: _Writer, numbers: list[str]):  # type: ignore[no-untyped-def]
+    """Each page's foot: the ticket's number and the page, so loose pages find their slip again."""
+    from reportlab.lib.units import mm
+
+    def draw(canvas, doc) -> None:  # type: ignore[no-untyped-def]
+        canvas.saveState()
+        label = numbers[min(doc._bbc_slip, len(numbers) - 1)] if numbers else ""
+        text = f"{label}　第 {doc.page} 页"
+        canvas.setFont(writer.text_chain.primary, 8.5)
+        canvas.drawRightString(doc.pagesize[0] - 18 * mm, 9 * mm, text)
+        canvas.restoreState()
+
+    return draw
+
+
+class _Mark:
+    """A zero-size flowable recording which slip of a batch the pages now belong to."""
+
+    @staticmethod
+    def make(index: int):  # type: ignore[no-untyped-def]
+        from reportlab.platypus.flowables import Flowable
+
+        class Mark(Flowable):
+            def wrap(self, *_args):  # type: ignore[no-untyped-def]
+                return 0, 0
+
+            def draw(self) -> None:
+                self.canv._doctemplate._bbc_slip = index  # type: ignore[attr-defined]
+
+        return Mark()
+
+
+def render_slips(slips: Sequence[SlipData], text_font: str = "", title_font: str = "") -> Rendered:
+    """One PDF with every slip of ``slips``, each starting on a new page."""
+    from reportlab.platypus import PageBreak
+
+    text, title = chains(text_font, title_font)
+    writer = _Writer(text, title)
+    buffer = io.BytesIO()
+    name = slips[0].title if len(slips) == 1 else f"{slips[0].window}交办单（{len(slips)}份）"
+    doc = _document(buffer, writer, name)
+    doc._bbc_slip = 0  # type: ignore[attr-defined]
+    story: list = []
+    for index, data in enumerate(slips):
+        if index:
+            story.append(PageBreak())
+        story.append(_Mark.make(index))
+        story += _slip_story(writer, data, doc.width, doc.height - 12.5)  # the frame's padding
+    footer = _page_footer(writer, [s.number for s in slips])
+    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    return Rendered(pdf=buffer.getvalue(), pages=doc.page, missing=writer.missing)
+
+
+def _receipt_story(writer: _Writer, data: ReceiptData, width: float) -> list:
+    from reportlab.lib import colors
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Spacer, Table, TableStyle
+
+    p = writer.para
+    due = data.due + ("（暂定）" if data.due_provisional else "")
+    rows = [
+        [p("受理编号", writer.label), p(data.number)],
+        [p("反映人", writer.label), p(data.reporter)],
+        [p("受理时间", writer.label), p(data.accepted)],
+        [p("办理类别", writer.label), p(f"{data.grade.label}（{data.grade.workdays}个工作日内答复）")],
+        [p("承办单位", writer.label), p(data.unit)],
+        [p("答复期限", writer.label), p(f"{due}前")],
+    ]
+    table = Table(rows, colWidths=[26 * mm, width - 26 * mm])
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), writer.text_chain.primary),
+                ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
+                ("BOX", (0, 0), (-1, -1), 1.6, colors.HexColor(GRADE_COLOURS[data.grade])),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ]
+        )
+    )
+    story = [
+        writer.heading(data.title),
+        Spacer(1, 1 * mm),
+        _barcode(data.number, writer.text_chain.primary),
+        Spacer(1, 3 * mm),
+        table,
+        Spacer(1, 3 * mm),
+    ]
+    story += [p(line, writer.small) for line in data.follow_up]
+    contact = "　".join(
+        part
+        for part in (
+            f"窗口地址：{data.window_address}",
+            f"电话：{data.window_phone}" if data.window_phone else "",
+        )
+        if part
+    )
+    story += [Spacer(1, 2 * mm), p(contact, writer.small), p(f"（{data.printed_on}）", writer.right)]
+    return story
+
+
+def render_receipts(receipts: Sequence[ReceiptData], text_font: str = "", title_font: str = "") -> Rendered:
+    """The reporter's receipt on A5 portrait (half an A4 sheet), one a page."""
+    from reportlab.lib.pagesizes import A5
+    from reportlab.platypus import PageBreak
+
+    text, title = chains(text_font, title_font)
+    writer = _Writer(text, title)
+    writer.title.fontSize, writer.title.leading = 15, 22
+    buffer = io.BytesIO()
+    doc = _document(buffer, writer, receipts[0].title, pagesize=A5)
+    story: list = []
+    for index, data in enumerate(receipts):
+        if index:
+            story.append(PageBreak())
+        story += _receipt_story(writer, data, doc.width)
+    doc.build(story)
+    return Rendered(pdf=buffer.getvalue(), pages=doc.page, missing=writer.missing)
