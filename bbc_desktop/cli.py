@@ -262,15 +262,20 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _write_pdf(args: argparse.Namespace, make, what: str) -> int:  # type: ignore[no-untyped-def]
+def _write_pdf(args: argparse.Namespace, make, paper: str) -> int:  # type: ignore[no-untyped-def]
+    from bbc_desktop.printing.documents import PAPERS, mark_printed
+
+    what = PAPERS[paper]
+    ctx = _context(args)
     db = _open(args)
     with db.session() as session:
-        rendered = make(session, args.numbers, _context_default().clock.today())
-    target = Path(args.output or f"{args.numbers[0]}{'-' + what if what != '交办单' else ''}.pdf")
-    try:
-        target.write_bytes(rendered.pdf)
-    except OSError as exc:
-        raise ValidationError(f"无法写入文件“{target}”：{exc.strerror}") from exc
+        rendered = make(session, args.numbers, ctx.clock.today())
+        target = Path(args.output or f"{args.numbers[0]}{'-' + what if paper != 'slip' else ''}.pdf")
+        try:
+            target.write_bytes(rendered.pdf)
+        except OSError as exc:
+            raise ValidationError(f"无法写入文件“{target}”：{exc.strerror}") from exc
+        mark_printed(session, ctx, args.numbers, paper, f"生成PDF文件 {target.name}")
     if rendered.missing:
         print(f"注意：以下字符没有可用字体，已印为〓：{''.join(sorted(rendered.missing))}", file=sys.stderr)
     print(f"已生成{what} {len(args.numbers)} 份（{rendered.pages} 页）：{target}")
@@ -280,13 +285,13 @@ def _write_pdf(args: argparse.Namespace, make, what: str) -> int:  # type: ignor
 def cmd_slip(args: argparse.Namespace) -> int:
     from bbc_desktop.printing.documents import slips_pdf
 
-    return _write_pdf(args, slips_pdf, "交办单")
+    return _write_pdf(args, slips_pdf, "slip")
 
 
 def cmd_receipt(args: argparse.Namespace) -> int:
     from bbc_desktop.printing.documents import receipts_pdf
 
-    return _write_pdf(args, receipts_pdf, "受理回执")
+    return _write_pdf(args, receipts_pdf, "receipt")
 
 
 def cmd_import(args: argparse.Namespace) -> int:

@@ -209,4 +209,5 @@ EVENT_LABELS: dict[str, str] = {
     "linked": "关联重复反映",
     "attachment_added": "添加附件",
     "identity_revealed": "查看保密信息",
+    "printed": "打印",
 }

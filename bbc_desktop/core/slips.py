@@ -13,9 +13,10 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
+from bbc_desktop.core.context import Context
 from bbc_desktop.core.domain import Grade, ReporterKind, Source
 from bbc_desktop.core.settings import all_settings
-from bbc_desktop.core.tickets import co_assignments, lead_assignment
+from bbc_desktop.core.tickets import add_event, co_assignments, lead_assignment
 from bbc_desktop.db.models import Ticket
 
 CONFIDENTIAL = "保密"
@@ -169,3 +170,9 @@ def receipt_data(session: Session, ticket: Ticket, today: date) -> ReceiptData:
         printed_on=chinese_date(today),
         follow_up=follow_up,
     )
+
+
+def record_printed(session: Session, ctx: Context, tickets: list[Ticket], paper: str, how: str) -> None:
+    """History: ``paper`` (交办单 / 受理回执) of each ticket was printed or saved, and how."""
+    for ticket in tickets:
+        add_event(session, ctx, ticket, "printed", note=f"{paper}（{how}）")

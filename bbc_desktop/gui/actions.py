@@ -106,6 +106,7 @@ class ActionsPanel(QWidget):
     """One button per lifecycle step for the ticket shown; only the steps the core allows are enabled."""
 
     ticket_changed = Signal(int)
+    print_requested = Signal(str)  # "slip" / "receipt", for the ticket shown
 
     def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -128,6 +129,26 @@ class ActionsPanel(QWidget):
                 button.clicked.connect(lambda _checked=False, a=action: self.run(a))
                 self.buttons[action] = button
                 grid.addWidget(button, row, column)
+        # Printing is not a step of the lifecycle: allowed whenever a ticket is shown.
+        row = len(ACTION_GROUPS)
+        label = QLabel("打印")
+        label.setStyleSheet("color: #475569;")
+        grid.addWidget(label, row, 0)
+        self.print_buttons: dict[str, QPushButton] = {}
+        for column, (paper, caption, hint) in enumerate(
+            (
+                ("slip", "交办单…", "预览并打印本工单的交办单，或另存为 PDF"),
+                ("receipt", "受理回执…", "预览并打印给反映人的受理回执"),
+            ),
+            start=1,
+        ):
+            button = QPushButton(caption)
+            button.setObjectName(f"print{paper.capitalize()}Button")
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            button.setToolTip(hint)
+            button.clicked.connect(lambda _checked=False, p=paper: self.print_requested.emit(p))
+            self.print_buttons[paper] = button
+            grid.addWidget(button, row, column)
         for column in (1, 2, 3):
             grid.setColumnStretch(column, 1)
         self.set_ticket(None)
@@ -135,6 +156,8 @@ class ActionsPanel(QWidget):
     def set_ticket(self, info: dict[str, Any] | None) -> None:
         """Enable the steps allowed for ``info`` (a ``core.queries.summary`` dict, ``id`` optional)."""
         self.info = info
+        for button in self.print_buttons.values():
+            button.setEnabled(info is not None)
         for action, button in self.buttons.items():
             reason = NO_TICKET if info is None else refusal(action, info)
             button.setEnabled(reason is None)

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QFont
 from PySide6.QtWidgets import (
@@ -326,7 +327,22 @@ class DetailPane(QWidget):
         self.attachment_tree.itemSelectionChanged.connect(self._attachment_selection_changed)
         self.linked_list.itemDoubleClicked.connect(self._linked_double_clicked)
         self.actions.ticket_changed.connect(self._changed)
+        self.actions.print_requested.connect(self.print_paper)
         self.clear()
+
+    def print_paper(self, paper: str) -> None:
+        """Preview (then print or save) the slip or the receipt of the ticket shown."""
+        if self.ticket_id is None:
+            return
+        from bbc_desktop.gui.printing import open_preview
+
+        ticket_id = self.ticket_id
+
+        def recorded() -> None:  # printing or saving added a line to the history: show it
+            if shiboken6.isValid(self) and self.ticket_id == ticket_id:
+                self._changed(ticket_id)
+
+        open_preview(self.state, [ticket_id], paper, self, on_recorded=recorded)
 
     # -- helpers -----------------------------------------------------------------------------
 

@@ -52,7 +52,6 @@ from bbc_desktop.gui.worker import run_async
 log = logging.getLogger(__name__)
 
 UNCATEGORISED = "（未分类）"
-PRINT_LATER = "打印交办单功能将在下一版本提供"
 REPEAT_DEBOUNCE_MS = 300
 # The "now" shown as acceptance time follows the clock while the operator has not changed it.
 NOW_REFRESH_MS = 30_000
@@ -238,6 +237,7 @@ class IntakeForm(QWidget):
     def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.state = state
+        self.last_saved_id: int | None = None  # the ticket the last successful save registered
         self.setObjectName("intakeForm")
         self.body = load_form("intake_form", self)
         layout = QVBoxLayout(self)
@@ -325,8 +325,6 @@ class IntakeForm(QWidget):
         self.phone_message.hide()
         self.repeat_notice.hide()
         self.message_label.hide()
-        self.print_button.setEnabled(False)
-        self.print_button.setToolTip(PRINT_LATER)
         self.operator_label.setText(f"受理人：{self.state.ctx.operator}")
         for button in self.grade_buttons.values():
             button.setMinimumWidth(72)
@@ -355,6 +353,7 @@ class IntakeForm(QWidget):
         self.repeat_timer.timeout.connect(self._lookup_repeats)
         self.now_timer.timeout.connect(self._follow_clock)
         self.save_button.clicked.connect(self.save)
+        self.print_button.clicked.connect(self.save_and_print)
         self.on_spot_button.clicked.connect(self.resolve_on_spot)
         self.clear_button.clicked.connect(lambda: self.clear())
         # A mark goes away as soon as the operator corrects the field it is on.
@@ -366,8 +365,7 @@ class IntakeForm(QWidget):
         self.accepted_edit.dateTimeChanged.connect(lambda: self._mark(self.accepted_edit, False))
         context = Qt.ShortcutContext.WidgetWithChildrenShortcut
         self.save_shortcut = QShortcut(QKeySequence("Ctrl+S"), self, self.save, context)
-        self.print_shortcut = QShortcut(QKeySequence("Ctrl+P"), self, self.print_button.click, context)
-        self.print_shortcut.setEnabled(self.print_button.isEnabled())
+        self.print_shortcut = QShortcut(QKeySequence("Ctrl+P"), self, self.save_and_print, context)
         self.clear_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), self, lambda: self.clear(), context)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -477,6 +475,15 @@ class IntakeForm(QWidget):
         if message:
             self._show_error(message)
         return message is None
+
+    def save_and_print(self) -> bool:
+        """保存并打印 (Ctrl+P): save first, so nothing is printed that is not on record, then preview the slip."""
+        if not self.save():
+            return False
+        from bbc_desktop.gui.printing import open_preview
+
+        open_preview(self.state, [self.last_saved_id or 0], "slip", self)
+        return True
 
     def resolve_on_spot(self) -> None:
         """当场解决: ask for the result, then register and resolve in one unit of work."""
@@ -603,6 +610,7 @@ class IntakeForm(QWidget):
         self.clear(confirm=False)
         detail = "，已当场解决" if on_spot_result is not None else (f"，已转办{unit}" if unit else "")
         self._show_message(f"已受理：{number}{detail}", "success")
+        self.last_saved_id = ticket_id
         self.saved.emit(ticket_id, number)
         return None
 

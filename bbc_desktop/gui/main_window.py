@@ -78,6 +78,12 @@ class MainWindow(QMainWindow):
         self.new_action = self._action(
             "新建受理(&N)", QKeySequence.StandardKey.New, "清空受理登记表，开始新的受理"
         )
+        self.print_slips_action = self._action(
+            "打印交办单(&P)…", "Ctrl+Shift+P", "预览并打印队列中所选工单的交办单（可多选），或另存为 PDF"
+        )
+        self.print_receipts_action = self._action(
+            "打印受理回执(&R)…", None, "预览并打印队列中所选工单的受理回执（可多选）"
+        )
         self.export_action = self._action("导出全部数据(&E)…", None, "导出全部工单及办理记录（JSON）")
         self.quit_action = self._action("退出(&X)", QKeySequence.StandardKey.Quit)
         self.find_action = self._action(
@@ -93,6 +99,8 @@ class MainWindow(QMainWindow):
         self.about_action = self._action("关于(&A)")
         self.new_action.triggered.connect(self.new_intake)
         self.export_action.triggered.connect(self.export_all)
+        self.print_slips_action.triggered.connect(lambda: self.print_selected("slip"))
+        self.print_receipts_action.triggered.connect(lambda: self.print_selected("receipt"))
         self.quit_action.triggered.connect(self.close)
         self.find_action.triggered.connect(self.focus_search)
         self.refresh_action.triggered.connect(self.refresh)
@@ -107,6 +115,8 @@ class MainWindow(QMainWindow):
     def _database_actions(self) -> list[QAction]:
         return [
             self.new_action,
+            self.print_slips_action,
+            self.print_receipts_action,
             self.export_action,
             self.find_action,
             self.refresh_action,
@@ -119,6 +129,9 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu("文件(&F)")
         file_menu.addAction(self.new_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.print_slips_action)
+        file_menu.addAction(self.print_receipts_action)
         file_menu.addSeparator()
         file_menu.addAction(self.export_action)
         file_menu.addSeparator()
@@ -140,6 +153,8 @@ class MainWindow(QMainWindow):
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         for action in (self.new_action, self.find_action, self.refresh_action):
             toolbar.addAction(action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.print_slips_action)
         toolbar.addSeparator()
         for action in (self.overdue_action, self.due_soon_action, self.all_action):
             toolbar.addAction(action)
@@ -203,6 +218,31 @@ class MainWindow(QMainWindow):
         self._restore_splitter()
         self.refresh_reminders()  # the queue pane has started its own first query
         self.reminder_timer.start()
+
+    def print_selected(self, paper: str) -> None:
+        """The slips (or receipts) of the tickets selected in the queue, else of the one shown."""
+        if self.queue is None or self.state is None:
+            return
+        from bbc_desktop.gui.printing import open_preview
+
+        ids = self.queue.selected_ids()
+        if not ids and self.detail is not None and self.detail.ticket_id is not None:
+            ids = [self.detail.ticket_id]
+        if len(ids) > 20:
+            answer = QMessageBox.question(
+                self,
+                "批量打印",
+                f"将生成所选 {len(ids)} 件工单的{'交办单' if paper == 'slip' else '受理回执'}，继续吗？",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        detail = self.detail
+
+        def recorded() -> None:
+            if detail is not None and detail.ticket_id in ids:
+                detail.show_ticket(detail.ticket_id)
+
+        open_preview(self.state, ids, paper, self, on_recorded=recorded)
 
     def _on_saved(self, ticket_id: int, number: str) -> None:
         self.statusBar().showMessage(f"已受理：{number}", 8000)

@@ -805,7 +805,8 @@ class QueuePane(QWidget):
         view.setAlternatingRowColors(False)  # the grade tint is the row background
         view.setSortingEnabled(False)  # the order is the SQL urgency order
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Several rows (Shift/Ctrl+click) for printing their slips at once; the current row is the one shown.
+        view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         view.setWordWrap(False)
         view.setTextElideMode(Qt.TextElideMode.ElideRight)
@@ -911,6 +912,13 @@ class QueuePane(QWidget):
         self._pending_reset = False
         if not self.model.is_busy:
             self._reset_for_pending()
+
+    def selected_ids(self) -> list[int]:
+        """The ids of the selected rows, in queue order; from the selection's ranges, not row by row."""
+        rows: set[int] = set()
+        for selection_range in self.view.selectionModel().selection():
+            rows.update(range(selection_range.top(), selection_range.bottom() + 1))
+        return [self.model.ticket_id(row) for row in sorted(rows) if row < self.model.rowCount()]
 
     def current_ticket_id(self) -> int | None:
         index = self.view.currentIndex()

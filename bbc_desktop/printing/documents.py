@@ -12,14 +12,17 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from bbc_desktop.core.context import Context
 from bbc_desktop.core.errors import NotFound, ValidationError
 from bbc_desktop.core.settings import all_settings
-from bbc_desktop.core.slips import receipt_data, slip_data
+from bbc_desktop.core.slips import receipt_data, record_printed, slip_data
 from bbc_desktop.core.tickets import get_ticket
 from bbc_desktop.db.models import Ticket
 from bbc_desktop.printing.slip import Rendered, render_receipts, render_slips
 
-__all__ = ["receipts_pdf", "slips_pdf"]
+__all__ = ["PAPERS", "mark_printed", "receipts_pdf", "slips_pdf"]
+
+PAPERS = {"slip": "交办单", "receipt": "受理回执"}
 
 
 def _tickets(session: Session, refs: Sequence[str | int]) -> list[Ticket]:
@@ -49,3 +52,8 @@ def receipts_pdf(session: Session, refs: Sequence[str | int], today: date) -> Re
     settings = all_settings(session)
     data = [receipt_data(session, ticket, today) for ticket in _tickets(session, refs)]
     return render_receipts(data, settings["print_font_text"], settings["print_font_title"])
+
+
+def mark_printed(session: Session, ctx: Context, refs: Sequence[str | int], paper: str, how: str) -> None:
+    """Record in each ticket's history that its ``paper`` ("slip" / "receipt") was printed or saved."""
+    record_printed(session, ctx, _tickets(session, refs), PAPERS[paper], how)

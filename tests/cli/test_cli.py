@@ -236,6 +236,8 @@ def test_slip_and_receipt_as_pdf_files(bbc, tmp_path, monkeypatch):
     code, out, _ = bbc("receipt", "BBC-2026-0001")
     assert code == 0 and (tmp_path / "BBC-2026-0001-受理回执.pdf").is_file()
     assert "受理回执" in pdf_text((tmp_path / "BBC-2026-0001-受理回执.pdf").read_bytes())
+    code, out, _ = bbc("show", "BBC-2026-0002", "--json")
+    assert json.loads(out)[0]["history"][-1]["kind"] == "printed"  # who printed it and when is on record
     code, _, err = bbc("slip", "BBC-2026-0404", "-o", str(target))
     assert code == 1 and "没有受理编号为“BBC-2026-0404”的工单" in err
     code, _, err = bbc("slip", "BBC-2026-0001", "-o", str(tmp_path / "missing" / "x.pdf"))

@@ -301,12 +301,6 @@ def test_on_the_spot_is_unavailable_for_red_and_yellow(qtbot, form):
     assert button.isEnabled()
 
 
-def test_print_is_visibly_not_yet_available(form):
-    button = child(form, QPushButton, "printButton")
-    assert not button.isEnabled()
-    assert button.toolTip() == "打印交办单功能将在下一版本提供"
-
-
 def test_anonymous_report_saves_without_name_or_phone(qtbot, form, db):
     type_into(qtbot, form, "nameEdit", "不愿透露")
     click(qtbot, form, "anonymousCheck")

@@ -207,3 +207,36 @@ def test_export_all_from_the_menu_writes_the_json_file(qtbot, window, db, ctx, t
     qtbot.waitUntil(lambda: "已导出工单 1 件" in window.statusBar().currentMessage(), timeout=TIMEOUT)
     data = json.loads(target.read_text("utf-8"))
     assert [ticket["number"] for ticket in data["tickets"]] == ["BBC-2026-0001"]
+
+
+def test_several_selected_tickets_print_as_one_batch(qtbot, window, db, ctx):
+    from PySide6.QtCore import QItemSelection, QItemSelectionModel
+
+    from bbc_desktop.gui.printing import PreviewDialog
+
+    with db.session() as s:
+        for name in ("甲一", "乙二", "丙三", "丁四"):
+            t.register(
+                s, ctx, t.Intake(content=f"{name}反映", name=name, phone="13800000000", lead_unit="区教育局")
+            )
+    attach(qtbot, window, db)
+    assert (
+        window.print_slips_action.isEnabled()
+        and window.print_slips_action.shortcut().toString() == "Ctrl+Shift+P"
+    )
+    view, model = window.queue.view, window.queue.model
+    chosen = QItemSelection(model.index(0, 0), model.index(2, 0))  # the first three rows, as Shift+click does
+    view.selectionModel().select(
+        chosen, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+    )
+    ids = window.queue.selected_ids()
+    assert ids == [model.ticket_id(row) for row in range(3)]
+    window.print_slips_action.trigger()
+    qtbot.waitUntil(
+        lambda: any(isinstance(w, PreviewDialog) and w.isVisible() for w in QApplication.topLevelWidgets()),
+        timeout=TIMEOUT,
+    )
+    dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, PreviewDialog) and w.isVisible())
+    assert dialog.document.ticket_ids == tuple(ids) and dialog.document.pages == 3
+    assert dialog.pages_label.text() == "共 3 页"
+    dialog.close()
