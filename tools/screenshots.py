@@ -1,6 +1,10 @@
-"""Regenerate the screenshots under docs/: the real main window on demo data, rendered offscreen.
+"""Regenerate the pictures under docs/: the real main window on demo data, and a printed slip.
 
 .venv/bin/python tools/screenshots.py
+
+- docs/screenshot-main.png: the main window, offscreen, on the demo database, a ticket selected;
+- docs/slip-demo.png: the 交办单 of a demo ticket exactly as it prints (the program's own PDF,
+  rendered at 100 dpi with PDFium), with a name holding CJK Extension A and B characters.
 """
 
 from __future__ import annotations
@@ -49,7 +53,49 @@ def main() -> int:
     target = DOCS / "screenshot-main.png"
     window.grab().save(str(target))
     print(target)
+    print(slip_picture(window))
     return 0
+
+
+def slip_picture(window: MainWindow) -> Path:
+    """The slip of a yellow ticket with a co-unit and a rare name, dispatched today, as a PNG."""
+    import pypdfium2 as pdfium
+
+    from bbc_desktop.core import tickets as t
+    from bbc_desktop.printing.documents import slips_pdf
+
+    state = window.state
+    assert state is not None
+    with state.session() as session:
+        ticket = t.register(
+            session,
+            state.ctx,
+            t.Intake(
+                content="本公司在办理食品经营许可证变更时，窗口以“系统升级”为由三次拒收材料，"
+                "也未出具一次性告知单，已影响新店开业。请求尽快办理并说明原因。",
+                grade="yellow",
+                kind="company",
+                company="北关区䶮𪚥餐饮管理有限公司",
+                name="王䶮",
+                phone="13838001234",
+                lead_unit="区市场监督管理局",
+                co_units=("区政务服务和大数据管理局",),
+                dispatch_note="请区市场监督管理局牵头，区政务服务和大数据管理局配合核查拒收原因，按期书面反馈。",
+            ),
+        )
+        pdf = slips_pdf(session, [ticket.id], state.ctx.clock.today()).pdf
+    page = pdfium.PdfDocument(pdf)[0]
+    target = DOCS / "slip-demo.png"
+    _save_png(page, target)
+    return target
+
+
+def _save_png(page, target: Path) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QImage
+
+    bitmap = page.render(scale=100 / 72, rev_byteorder=True)
+    image = QImage(bitmap.buffer, bitmap.width, bitmap.height, bitmap.stride, QImage.Format.Format_RGB888)
+    image.copy().save(str(target))
 
 
 if __name__ == "__main__":

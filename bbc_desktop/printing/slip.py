@@ -40,6 +40,22 @@ class Rendered:
     missing: set[str] = field(default_factory=set)
 
 
+# Chinese punctuation that must not begin a line (GB/T 15834). ReportLab's list is Japanese and
+# lacks the full-width comma, colon and semicolon, so a line could start with "：".
+_CANNOT_START = "，、。．；：？！）》」』】〕〉’”…—～"
+
+
+def _chinese_line_breaking() -> None:
+    from reportlab.lib import textsplit
+    from reportlab.platypus import paragraph
+
+    missing = "".join(c for c in _CANNOT_START if c not in textsplit.ALL_CANNOT_START)
+    if missing:
+        # Both names: paragraph.py took its own reference at import.
+        textsplit.ALL_CANNOT_START += missing
+        paragraph.ALL_CANNOT_START = textsplit.ALL_CANNOT_START
+
+
 class _Writer:
     """Turns text into Paragraphs in the right faces; remembers what could not be drawn."""
 
@@ -47,6 +63,7 @@ class _Writer:
         from reportlab.lib.enums import TA_CENTER, TA_RIGHT
         from reportlab.lib.styles import ParagraphStyle
 
+        _chinese_line_breaking()
         self.text_chain, self.title_chain = text, title
         self.missing: set[str] = set()
         base = text.primary
@@ -123,14 +140,31 @@ def _slip_table(writer: _Writer, data: SlipData, content: list, width: float):  
     from reportlab.lib.units import mm
     from reportlab.platypus import Table, TableStyle
 
-    label_w = 24 * mm  # 反映人姓名 on one line
-    value_w = (width - 3 * label_w) / 3
+    label_w = 22 * mm
     p, pair = writer.para, writer.pair
     blank = "　" * 8
     signature = f"主管领导签字：{data.result_signer or blank}　　联系电话：{data.result_phone or blank}"
     visit = f"回访时间：{data.visit_time or blank}　　回访情况：{data.visit_notes}"
     label = writer.label
-    rows = [
+    top, bottom, left, right = _CELL_PADDING
+    cell_style = [
+        ("FONTNAME", (0, 0), (-1, -1), writer.text_chain.primary),  # the empty cells' font: else Helvetica
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), top),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), bottom),
+        ("LEFTPADDING", (0, 0), (-1, -1), left),
+        ("RIGHTPADDING", (0, 0), (-1, -1), right),
+    ]
+
+    def line(cells: list, widths_mm: tuple[float, ...]):  # type: ignore[no-untyped-def]
+        # The first two rows hold three label/value pairs each, with widths of their own: the unit
+        # and the reporter's name need room, the case source and the phone little.
+        inner = Table([cells], colWidths=[w * mm for w in widths_mm])
+        inner.setStyle(TableStyle([*cell_style, ("LINEAFTER", (0, 0), (-2, -1), 0.6, colors.black)]))
+        return inner
+
+    rest = width / mm - 22
+    first_row = line(
         [
             p("承办单位", label),
             p(data.unit),
@@ -139,40 +173,46 @@ def _slip_table(writer: _Writer, data: SlipData, content: list, width: float):  
             p("受理编号", label),
             p(data.number),
         ],
+        (22, rest - 22 - 24 - 22 - 36, 22, 24, 22, 36),
+    )
+    second_row = line(
         [
             p("反映时间", label),
-            p(data.accepted),
+            p(data.accepted.replace(" ", "\n")),  # the time under the date
             p("反映人姓名", label),
             p(data.reporter),
             p("反映人电话", label),
             p(data.phone),
         ],
-        [p("企业群众\n反映内容", label), content, "", "", "", ""],
-        [p("回复要求", label), p(data.reply_requirement), "", "", "", ""],
-        [p("批转意见", label), p(data.dispatch_note), "", "", "", ""],
-        ["", pair("批转　日期", data.dispatch_date, writer.right), "", "", "", ""],
-        [p("办理结果", label), p(data.result), "", "", "", ""],
-        ["", p(signature, writer.right), "", "", "", ""],
-        [p("回访记录", label), p(visit), "", "", "", ""],
-        ["", pair("回访负责人签字", data.visit_by or blank, writer.right), "", "", "", ""],
+        (22, 33, 24, rest - 33 - 24 - 24 - 27, 24, 27),
+    )
+    rows = [
+        [first_row, ""],
+        [second_row, ""],
+        [p("企业群众\n反映内容", label), content],
+        [p("回复要求", label), p(data.reply_requirement)],
+        [p("批转意见", label), p(data.dispatch_note)],
+        ["", pair("批转　日期", data.dispatch_date, writer.right)],
+        [p("办理结果", label), p(data.result)],
+        ["", p(signature, writer.right)],
+        [p("回访记录", label), p(visit)],
+        ["", pair("回访负责人签字", data.visit_by or blank, writer.right)],
     ]
     table = Table(
         rows,
-        colWidths=[label_w, value_w, label_w, value_w, label_w, value_w],
+        colWidths=[label_w, width - label_w],
         minRowHeights=[0, 0, CONTENT_MIN_HEIGHT, 0, 14 * mm, 0, 36 * mm, 0, 14 * mm, 0],
     )
-    top, bottom, left, right = _CELL_PADDING
     style = [
-        ("FONTNAME", (0, 0), (-1, -1), writer.text_chain.primary),  # the empty cells' font: else Helvetica
+        *cell_style,
         ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("TOPPADDING", (0, 0), (-1, -1), top),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), bottom),
-        ("LEFTPADDING", (0, 0), (-1, -1), left),
-        ("RIGHTPADDING", (0, 0), (-1, -1), right),
+        ("SPAN", (0, 0), (-1, 0)),
+        ("SPAN", (0, 1), (-1, 1)),
+        ("TOPPADDING", (0, 0), (-1, 1), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, 1), 0),
+        ("LEFTPADDING", (0, 0), (-1, 1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, 1), 0),
     ]
-    for row in range(CONTENT_ROW, len(rows)):
-        style.append(("SPAN", (1, row), (-1, row)))
     for row in (CONTENT_ROW, 4, 6, 8):
         style.append(("VALIGN", (1, row), (-1, row), "TOP"))
     for first in (4, 6, 8):  # the label beside its text and its signature line, as one box

@@ -72,3 +72,14 @@ def hits(pdf: bytes, word: str, page: int = 0) -> list[tuple[float, float]]:
         return found
     finally:
         document.close()
+
+
+def stream_text(pdf: bytes) -> str:
+    """The text in drawing order (PDFium), pages separated by form feeds: each table cell stays whole."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(pdf)
+    try:
+        return "\f".join(page.get_textpage().get_text_range() for page in document)
+    finally:
+        document.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from pdf_tools import barcodes, hits, pdf_fonts, pdf_text, squeeze
+from pdf_tools import barcodes, hits, pdf_fonts, pdf_text, squeeze, stream_text
 
 from bbc_desktop.core import tickets as t
 from bbc_desktop.core.domain import Grade
@@ -70,7 +70,7 @@ def test_slip_has_every_label_of_attachment_2_and_the_tickets_values(db, ctx):
     with db.session() as s:
         rendered = slips_pdf(s, [number], ctx.clock.today())
     assert rendered.pages == 1 and not rendered.missing
-    text = squeeze(pdf_text(rendered.pdf))
+    text = squeeze(stream_text(rendered.pdf))
     assert [label for label in SLIP_LABELS if squeeze(label) not in text] == []
     # In attachment 2's layout: the rows' labels in the left column top to bottom (the leftmost hit:
     # 办理结果 also occurs in the reply requirement's sentence), the footer below, the first two rows'
@@ -154,15 +154,24 @@ def test_long_content_continues_on_the_next_page_and_loses_nothing(db, ctx):
 
 def test_confidential_prints_neither_name_nor_phone(db, ctx):
     number = _dispatched(db, ctx, name="赵秘密", phone="13900001234", confidential=True)
-    text = squeeze(pdf_text(_slip(db, ctx, number)))
+    pdf = _slip(db, ctx, number)
+    text = squeeze(pdf_text(pdf))
     assert "赵秘密" not in text and "13900001234" not in text and "1234" not in text.replace(number, "")
-    assert "反映人姓名保密" in text and "反映人电话保密" in text
+    _beside_labels(pdf, "保密")
+
+
+def _beside_labels(pdf: bytes, word: str) -> None:
+    """``word`` stands in the cells right of 反映人姓名 and of 反映人电话, on their line."""
+    found = hits(pdf, word)
+    assert len(found) == 2, found
+    for label, (left, top) in zip(("反映人姓名", "反映人电话"), sorted(found), strict=True):
+        label_left, label_top = hits(pdf, label)[0]
+        assert left > label_left and abs(top - label_top) < 12, (label, found)
 
 
 def test_anonymous_prints_anonymous(db, ctx):
     number = _dispatched(db, ctx, name="", phone="", anonymous=True)
-    text = squeeze(pdf_text(_slip(db, ctx, number)))
-    assert "反映人姓名匿名" in text and "反映人电话匿名" in text
+    _beside_labels(_slip(db, ctx, number), "匿名")
 
 
 def test_the_barcode_scans_as_the_number(db, ctx):
@@ -218,3 +227,10 @@ def test_receipt_holds_number_deadline_and_window_contact(db, ctx):
         assert value in text, value
     assert barcodes(rendered.pdf) == [number]
     assert all(f["emb"] == "yes" for f in pdf_fonts(rendered.pdf))
+
+
+def test_no_line_begins_with_a_comma_colon_or_full_stop(db, ctx):
+    content = "".join(f"第{i}次到窗口：材料齐全，仍被退回；要求说明理由。" for i in range(12))
+    number = _dispatched(db, ctx, content=content, lead_unit="区市场监督管理局")
+    lines = [line.strip() for line in pdf_text(_slip(db, ctx, number)).splitlines() if line.strip()]
+    assert [line for line in lines if line[0] in "，、。；：？！）》」"] == []
