@@ -13,11 +13,13 @@ that has it and comes back whole from the PDF's text.
 from __future__ import annotations
 
 import io
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bbc_desktop import version
 from bbc_desktop.core.domain import Grade
+from bbc_desktop.core.errors import ValidationError
 from bbc_desktop.core.slips import NOTE, ReceiptData, SlipData
 from bbc_desktop.printing.fonts import Chain, chains
 
@@ -134,8 +136,9 @@ CONTENT_MIN_HEIGHT = 50 * 72 / 25.4  # 50 mm: room to read, and to add a line by
 _CELL_PADDING = (4, 5, 6, 6)  # top, bottom, left, right (points)
 
 
-def _slip_table(writer: _Writer, data: SlipData, content: list, width: float):  # type: ignore[no-untyped-def]
-    """Attachment 2's table; ``content`` is what goes in the 企业群众反映内容 cell."""
+def _slip_table(writer: _Writer, data: SlipData, width: float, cells: dict[str, list] | None = None):  # type: ignore[no-untyped-def]
+    """Attachment 2's table; ``cells`` may replace what goes in the cells of long text (for a 续页):
+    "content", "dispatch", "result", "visit". Returns the table and the width of those cells' text."""
     from reportlab.lib import colors
     from reportlab.lib.units import mm
     from reportlab.platypus import Table, TableStyle
@@ -144,8 +147,8 @@ def _slip_table(writer: _Writer, data: SlipData, content: list, width: float):  
     p, pair = writer.para, writer.pair
     blank = "　" * 8
     signature = f"主管领导签字：{data.result_signer or blank}　　联系电话：{data.result_phone or blank}"
-    visit = f"回访时间：{data.visit_time or blank}　　回访情况：{data.visit_notes}"
     label = writer.label
+    cells = {**_long_cells(writer, data), **(cells or {})}
     top, bottom, left, right = _CELL_PADDING
     cell_style = [
         ("FONTNAME", (0, 0), (-1, -1), writer.text_chain.primary),  # the empty cells' font: else Helvetica
@@ -189,13 +192,13 @@ def _slip_table(writer: _Writer, data: SlipData, content: list, width: float):  
     rows = [
         [first_row, ""],
         [second_row, ""],
-        [p("企业群众\n反映内容", label), content],
+        [p("企业群众\n反映内容", label), cells["content"]],
         [p("回复要求", label), p(data.reply_requirement)],
-        [p("批转意见", label), p(data.dispatch_note)],
+        [p("批转意见", label), cells["dispatch"]],
         ["", pair("批转　日期", data.dispatch_date, writer.right)],
-        [p("办理结果", label), p(data.result)],
+        [p("办理结果", label), cells["result"]],
         ["", p(signature, writer.right)],
-        [p("回访记录", label), p(visit)],
+        [p("回访记录", label), cells["visit"]],
         ["", pair("回访负责人签字", data.visit_by or blank, writer.right)],
     ]
     table = Table(
@@ -223,11 +226,33 @@ def _slip_table(writer: _Writer, data: SlipData, content: list, width: float):  
     return table, width - label_w - left - right
 
 
-def _slip_story(writer: _Writer, data: SlipData, width: float, height: float) -> list:
+def _long_cells(writer: _Writer, data: SlipData) -> dict[str, list]:
+    """The cells that hold text of any length, as written."""
+    blank = "　" * 8
+    return {
+        "content": [writer.para(data.content)],
+        "dispatch": [writer.para(data.dispatch_note)],
+        "result": [writer.para(data.result)],
+        "visit": [writer.para(f"回访时间：{data.visit_time or blank}　　回访情况：{data.visit_notes}")],
+    }
+
+
+# The other cells of long text, with the most each may take on the signed page before it goes on
+# on the 续页 (in points); the content takes whatever room is left.
+_BUDGETS = {
+    "dispatch": ("批转意见", 20 * 72 / 25.4),
+    "result": ("办理结果", 28 * 72 / 25.4),
+    "visit": ("回访记录", 14 * 72 / 25.4),
+}
+
+
+def _slip_story(writer: _Writer, data: SlipData, width: float, height: float, split: bool) -> list:
     """One slip: one page; content too long for it is continued on a 续页 after the signed page.
 
     The page the unit's leader signs and stamps keeps every row of attachment 2; a letter of
     thousands of characters starts in its cell, says where it continues, and goes on in full.
+    Measuring costs as much as laying out, so it is done (``split``) only for a slip that has
+    already run over its page once.
     """
     from reportlab.lib.units import mm
     from reportlab.platypus import PageBreak, Spacer, Table, TableStyle
@@ -257,44 +282,59 @@ def _slip_story(writer: _Writer, data: SlipData, width: float, height: float) ->
         tail.append(writer.pair(name, value))
     tail += [Spacer(1, 3 * mm), writer.para(NOTE, writer.small)]
 
-    content = writer.para(data.content)
-    table, content_width = _slip_table(writer, data, [content], width)
-    if sum(f.wrap(width, height)[1] for f in (*head, table, *tail)) <= height:
+    cells = _long_cells(writer, data)
+    table, text_width = _slip_table(writer, data, width, cells)
+    top_pad, bottom_pad, _left, _right = _CELL_PADDING
+    (content,) = cells["content"]
+    if not split:
+        # The usual letter fits its cell at the cell's minimum height: then the page is known to fit.
+        split = content.wrap(text_width, height)[1] > CONTENT_MIN_HEIGHT - top_pad - bottom_pad
+    if not split or sum(f.wrap(width, height)[1] for f in (*head, table, *tail)) <= height:
         return [*head, table, *tail]
 
-    # Too long for one page: as much as fits, then a note, then the rest on its own pages. The
-    # room is what the page has left beside an empty content cell (which has its minimum height).
-    empty, _width = _slip_table(writer, data, [], width)
-    rest_of_page = sum(f.wrap(width, height)[1] for f in (*head, empty, *tail))
-    top_pad, bottom_pad, _left, _right = _CELL_PADDING
-    room = height - rest_of_page + CONTENT_MIN_HEIGHT - top_pad - bottom_pad - 2 * LEADING
-    pieces = content.split(content_width, room)
-    if len(pieces) < 2:
-        return [*head, table, *tail]  # cannot be split (one huge unbreakable run): let it flow
+    # Too long for one page: each long text keeps its beginning in its cell, says where it goes on,
+    # and continues in full on the 续页. The other cells first, each up to its budget; the content
+    # then gets the room the page has left beside its empty cell (which has its minimum height).
     marker = writer.para("（内容较长，下接续页）", writer.right)
-    table, _width = _slip_table(writer, data, [pieces[0], marker], width)
-    continuation = [
+    continued: list[tuple[str, list]] = []
+    for key, (caption, budget) in _BUDGETS.items():
+        (paragraph,) = cells[key]
+        if paragraph.wrap(text_width, height)[1] > budget:
+            pieces = paragraph.split(text_width, budget - LEADING)
+            if len(pieces) >= 2:
+                cells[key] = [pieces[0], marker]
+                continued.append((caption, pieces[1:]))
+    rest_of_page = sum(
+        f.wrap(width, height)[1]
+        for f in (*head, _slip_table(writer, data, width, {**cells, "content": []})[0], *tail)
+    )
+    room = height - rest_of_page + CONTENT_MIN_HEIGHT - top_pad - bottom_pad - 2 * LEADING
+    pieces = content.split(text_width, room) if content.wrap(text_width, height)[1] > room else [content]
+    if len(pieces) >= 2:
+        cells["content"] = [pieces[0], marker]
+        continued.insert(0, ("企业群众反映内容", pieces[1:]))
+    if not continued:
+        return [*head, table, *tail]  # nothing can be split (one huge unbreakable run): let it flow
+    table, _width = _slip_table(writer, data, width, cells)
+    continuation: list = [
         PageBreak(),
         writer.heading("交办单续页"),
         Spacer(1, 2 * mm),
         writer.pair("受理编号", data.number, writer.centre),
-        Spacer(1, 3 * mm),
-        writer.para("企业群众反映内容（续）："),
-        Spacer(1, 1 * mm),
-        *pieces[1:],
     ]
+    for caption, rest in continued:
+        continuation += [Spacer(1, 3 * mm), writer.para(f"{caption}（续）："), Spacer(1, 1 * mm), *rest]
     return [*head, table, *tail, *continuation]
 
 
-def _document(buffer: io.BytesIO, writer: _Writer, title: str, pagesize=None):  # type: ignore[no-untyped-def]
+def _document(buffer: io.BytesIO, writer: _Writer, title: str, pagesize=None, on_page_end=None):  # type: ignore[no-untyped-def]
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
-    from reportlab.platypus import SimpleDocTemplate
+    from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
-    size = pagesize or A4
-    return SimpleDocTemplate(
+    doc = BaseDocTemplate(
         buffer,
-        pagesize=size,
+        pagesize=pagesize or A4,
         leftMargin=18 * mm,
         rightMargin=18 * mm,
         topMargin=13 * mm,
@@ -306,18 +346,28 @@ def _document(buffer: io.BytesIO, writer: _Writer, title: str, pagesize=None):  
         initialFontName=writer.text_chain.primary,  # else an unembedded Helvetica is listed
         initialFontSize=TEXT_SIZE,
     )
+    frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body")
+    template = PageTemplate(id="page", frames=[frame])
+    if on_page_end is not None:
+        template.onPageEnd = on_page_end
+    doc.addPageTemplates([template])
+    return doc
 
 
-def _page_footer(writer: _Writer, numbers: list[str]):  # type: ignore[no-untyped-def]
-    """Each page's foot: the ticket's number and the page, so loose pages find their slip again."""
+def _page_footer(writer: _Writer, numbers: list[str], pages_of: Counter[int]):  # type: ignore[no-untyped-def]
+    """Each page's foot: its slip's number and the page, so loose pages find their slip again.
+
+    Drawn when the page ends, when the slip that page belongs to is known (``_Mark``); counts the
+    pages of each slip in ``pages_of``.
+    """
     from reportlab.lib.units import mm
 
     def draw(canvas, doc) -> None:  # type: ignore[no-untyped-def]
+        index = doc._bbc_slip
+        pages_of[index] += 1
         canvas.saveState()
-        label = numbers[min(doc._bbc_slip, len(numbers) - 1)] if numbers else ""
-        text = f"{label}　第 {doc.page} 页"
         canvas.setFont(writer.text_chain.primary, 8.5)
-        canvas.drawRightString(doc.pagesize[0] - 18 * mm, 9 * mm, text)
+        canvas.drawRightString(doc.pagesize[0] - 18 * mm, 9 * mm, f"{numbers[index]}　第 {doc.page} 页")
         canvas.restoreState()
 
     return draw
@@ -341,24 +391,43 @@ class _Mark:
 
 
 def render_slips(slips: Sequence[SlipData], text_font: str = "", title_font: str = "") -> Rendered:
-    """One PDF with every slip of ``slips``, each starting on a new page."""
+    """One PDF with every slip of ``slips``, each starting on a new page.
+
+    Laid out once; a slip that ran over its page (long content) is laid out again with its
+    content split onto a 续页, so the common one-page slip pays for one layout only.
+    """
     from reportlab.platypus import PageBreak
+    from reportlab.platypus.doctemplate import LayoutError
 
     text, title = chains(text_font, title_font)
-    writer = _Writer(text, title)
-    buffer = io.BytesIO()
     name = slips[0].title if len(slips) == 1 else f"{slips[0].window}交办单（{len(slips)}份）"
-    doc = _document(buffer, writer, name)
-    doc._bbc_slip = 0  # type: ignore[attr-defined]
-    story: list = []
-    for index, data in enumerate(slips):
-        if index:
-            story.append(PageBreak())
-        story.append(_Mark.make(index))
-        story += _slip_story(writer, data, doc.width, doc.height - 12.5)  # the frame's padding
-    footer = _page_footer(writer, [s.number for s in slips])
-    doc.build(story, onFirstPage=footer, onLaterPages=footer)
-    return Rendered(pdf=buffer.getvalue(), pages=doc.page, missing=writer.missing)
+    numbers = [s.number for s in slips]
+    split: set[int] = set()
+    while True:
+        writer = _Writer(text, title)
+        buffer = io.BytesIO()
+        pages_of: Counter[int] = Counter()
+        doc = _document(buffer, writer, name, on_page_end=_page_footer(writer, numbers, pages_of))
+        doc._bbc_slip = 0  # type: ignore[attr-defined]
+        story: list = []
+        for index, data in enumerate(slips):
+            if index:
+                story.append(PageBreak())
+            story.append(_Mark.make(index))
+            story += _slip_story(writer, data, doc.width, doc.height - 12.5, index in split)  # frame padding
+        try:
+            doc.build(story)
+        except LayoutError:
+            if len(split) == len(slips):
+                raise ValidationError(
+                    "交办单的内容过长，无法排版；请精简批转意见或办理结果后再打印"
+                ) from None
+            split = set(range(len(slips)))  # some row taller than a page: measure every slip
+            continue
+        overflowed = {index for index, pages in pages_of.items() if pages > 1} - split
+        if not overflowed:
+            return Rendered(pdf=buffer.getvalue(), pages=doc.page, missing=writer.missing)
+        split |= overflowed
 
 
 def _receipt_story(writer: _Writer, data: ReceiptData, width: float) -> list:

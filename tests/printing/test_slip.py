@@ -234,3 +234,23 @@ def test_no_line_begins_with_a_comma_colon_or_full_stop(db, ctx):
     number = _dispatched(db, ctx, content=content, lead_unit="区市场监督管理局")
     lines = [line.strip() for line in pdf_text(_slip(db, ctx, number)).splitlines() if line.strip()]
     assert [line for line in lines if line[0] in "，、。；：？！）》」"] == []
+
+
+def test_every_long_text_goes_on_a_continuation_page_and_loses_nothing(db, ctx):
+    from bbc_desktop.core.validation import MAX_NOTE
+
+    # Texts of distinct characters, so each can be counted back out of the PDF whole.
+    content, note, result = "甲" * 3000, "乙" * MAX_NOTE, "丙" * MAX_NOTE
+    number = _dispatched(db, ctx, content=content, dispatch_note=note)
+    with db.session() as s:
+        t.record_result(s, ctx, t.get_ticket(s, number), result, signer="王局长", phone="0372-1234567")
+    with db.session() as s:
+        rendered = slips_pdf(s, [number], ctx.clock.today())
+    pages = stream_text(rendered.pdf).split("\f")
+    first = squeeze(pages[0])
+    for label in ("企业群众", "回复要求", "批转意见", "办理结果", "主管领导签字：王局长", "回访记录", "注："):
+        assert label in first, label  # the signed page keeps every row
+    text = squeeze("".join(pages))
+    assert (text.count("甲"), text.count("乙"), text.count("丙")) == (3000, MAX_NOTE, MAX_NOTE)
+    rest = squeeze("".join(pages[1:]))
+    assert "企业群众反映内容（续）：" in rest and "批转意见（续）：" in rest and "办理结果（续）：" in rest
