@@ -628,5 +628,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USER
 
 
+def run() -> None:
+    """The ``bbc`` command: :func:`main`, then leave at once.
+
+    Everything is committed and written by then; what is left is the interpreter taking SQLAlchemy
+    and ReportLab apart object by object, which measured 0.2–0.5 s of a 1 s ``bbc slip``. The output
+    is flushed first; the SQLite file needs no closing (its WAL is already durable).
+    """
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    finally:
+        os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -60,7 +60,7 @@ def make_database(folder: Path) -> tuple[Path, str]:
     return path, number
 
 
-def in_process(path: Path, number: str, runs: int) -> tuple[float, float]:
+def in_process(path: Path, number: str, runs: int) -> tuple[float, float, float]:
     from bbc_desktop.db.session import open_database
     from bbc_desktop.printing.documents import slips_pdf
 
@@ -71,12 +71,12 @@ def in_process(path: Path, number: str, runs: int) -> tuple[float, float]:
         slips_pdf(session, [number], today)
     first = (time.perf_counter() - start) * 1000
     times = []
-    for _ in range(runs * 4):
+    for _ in range(runs * 8):
         start = time.perf_counter()
         with db.session() as session:
             slips_pdf(session, [number], today)
         times.append((time.perf_counter() - start) * 1000)
-    return first, statistics.median(times)
+    return first, min(times), statistics.median(times)
 
 
 def timed(command: list[str], env: dict[str, str], runs: int) -> list[float]:
@@ -148,13 +148,18 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bbc-bench-slip-") as name:
         folder = Path(name)
         path, number = make_database(folder)
-        first, warm = in_process(path, number, args.runs)
+        first, fastest, warm = in_process(path, number, args.runs)
         rows.append(("一份交办单（进程内，首次：解析字体）", f"{first:.0f} ms", ""))
-        rows.append(("一份交办单（进程内，预热后）", f"{warm:.1f} ms", "≤ 30 ms"))
+        rows.append(
+            ("一份交办单（进程内，预热后，最快 / 中位数）", f"{fastest:.1f} / {warm:.1f} ms", "≤ 30 ms")
+        )
 
         env = dict(os.environ, BBC_DB=str(path), BBC_NOW=NOW.isoformat(), BBC_OPERATOR="王芳")
         env.pop("PYTHONDONTWRITEBYTECODE", None)  # an installed program runs from bytecode
-        bbc = [sys.executable, "-m", "bbc_desktop.cli", "slip", number, "-o", str(folder / "slip.pdf")]
+        # The installed `bbc` command, as an operator's script runs it.
+        installed = Path(sys.executable).with_name("bbc")
+        launcher = [str(installed)] if installed.exists() else [sys.executable, "-m", "bbc_desktop.cli"]
+        bbc = [*launcher, "slip", number, "-o", str(folder / "slip.pdf")]
         timed(bbc, env, 1)  # writes the bytecode once, as installing does
         ours = timed(bbc, env, args.runs)
         rows.append(("bbc slip 整个进程（中位数）", f"{statistics.median(ours):.2f} s", ""))
