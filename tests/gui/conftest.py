@@ -1,9 +1,11 @@
-"""GUI tests: remembered window layout goes to a per-test folder, never the user's real settings."""
+"""GUI tests: remembered window layout goes to a per-test folder, never the user's real settings;
+a message box is recorded instead of waiting for a click that never comes."""
 
 from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QMessageBox
 
 
 @pytest.fixture(autouse=True)
@@ -13,3 +15,13 @@ def _private_qsettings(tmp_path, qapp):  # type: ignore[no-untyped-def]
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qsettings"))
     yield
+
+
+@pytest.fixture
+def messages(monkeypatch):  # type: ignore[no-untyped-def]
+    """The texts of the message boxes shown; questions are answered with Yes."""
+    shown: list[str] = []
+    for name in ("warning", "critical", "information"):
+        monkeypatch.setattr(QMessageBox, name, lambda _parent, _title, text, *a, **k: shown.append(text))
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    return shown

@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 from gui_input import type_text
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QComboBox, QDialogButtonBox, QMessageBox, QSplitter, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QDialogButtonBox, QSplitter, QWidget
 
 from bbc_desktop.core import tickets as t
 from bbc_desktop.core.domain import Status
@@ -22,13 +22,9 @@ TIMEOUT = 20_000
 
 
 @pytest.fixture(autouse=True)
-def no_blocking_message_boxes(monkeypatch):  # type: ignore[no-untyped-def]
-    """A message box would wait for a click forever: record it instead, and answer questions with Yes."""
-    shown: list[str] = []
-    for name in ("warning", "critical", "information"):
-        monkeypatch.setattr(QMessageBox, name, lambda _parent, _title, text, *a, **k: shown.append(text))
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
-    return shown
+def no_blocking_message_boxes(messages):  # type: ignore[no-untyped-def]
+    """A message box would wait for a click forever: recorded instead (conftest)."""
+    return messages
 
 
 @pytest.fixture

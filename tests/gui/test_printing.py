@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QMessageBox, QPlainTextEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QPlainTextEdit, QPushButton, QWidget
 from sqlalchemy import func, select
 
 from bbc_desktop.core import tickets as t
@@ -30,13 +30,9 @@ TIMEOUT = 20_000
 
 
 @pytest.fixture(autouse=True)
-def messages(monkeypatch):  # type: ignore[no-untyped-def]
-    """Message boxes are recorded instead of waiting for a click."""
-    shown: list[str] = []
-    for name in ("warning", "critical", "information"):
-        monkeypatch.setattr(QMessageBox, name, lambda _parent, _title, text, *a, **k: shown.append(text))
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
-    yield shown
+def _closing(messages):  # type: ignore[no-untyped-def]
+    """Message boxes recorded (conftest); previews left open by a test are closed after it."""
+    yield
     for widget in QApplication.topLevelWidgets():
         if isinstance(widget, PreviewDialog):
             widget.close()
@@ -204,3 +200,22 @@ def test_too_large_a_batch_is_refused_with_a_message(db, ctx):
 
     with pytest.raises(PrintError, match="一次最多打印"):
         make_document(AppState(db, ctx), list(range(1, MAX_BATCH + 2)), "slip")
+
+
+def test_print_goes_through_the_system_print_dialog(qtbot, db, ctx, tmp_path, monkeypatch):
+    from PySide6.QtPrintSupport import QPrintDialog
+    from PySide6.QtWidgets import QDialog
+
+    state = AppState(db, ctx)
+    dialog = PreviewDialog(state, make_document(state, [register(db, ctx)], "slip"))
+    qtbot.addWidget(dialog)
+    monkeypatch.setattr(QPrinterInfo, "availablePrinters", staticmethod(lambda: [QPrinterInfo()]))
+    chosen = dialog.make_printer()
+    chosen.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    chosen.setOutputFileName(str(tmp_path / "chosen.pdf"))
+    monkeypatch.setattr(dialog, "make_printer", lambda: chosen)
+    answers = iter([QDialog.DialogCode.Rejected, QDialog.DialogCode.Accepted])
+    monkeypatch.setattr(QPrintDialog, "exec", lambda _self: next(answers))
+    assert dialog.print_() is False and not (tmp_path / "chosen.pdf").exists()  # cancelled: nothing
+    assert dialog.print_() is True and (tmp_path / "chosen.pdf").stat().st_size > 10_000
+    qtbot.waitUntil(lambda: len(printed_events(db)) == 1, timeout=TIMEOUT)
