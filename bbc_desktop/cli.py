@@ -212,6 +212,42 @@ def cmd_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_ledger(args: argparse.Namespace) -> int:
+    from bbc_desktop.core.ledger import ledger_rows, ledger_title
+    from bbc_desktop.core.queries import TicketFilter
+    from bbc_desktop.core.settings import get_setting
+    from bbc_desktop.core.tickets import load_calendar
+
+    target = Path(args.output)
+    kind = target.suffix.lower()
+    if kind not in (".xlsx", ".pdf"):
+        raise ValidationError(f"台账只能导出为 .xlsx 或 .pdf 文件，而不是“{target.name}”")
+    flt = TicketFilter.parse(
+        status=args.status,
+        grade=args.grade,
+        unit=args.unit,
+        overdue=args.overdue,
+        accepted_from=args.accepted_from,
+        accepted_to=args.accepted_to,
+        text=args.search,
+    )
+    db = _open(args)
+    today = _context_default().clock.today()
+    with db.session() as session:
+        rows = ledger_rows(session, flt, today, load_calendar(session))
+        title = ledger_title(get_setting(session, "district"), flt.accepted_from, flt.accepted_to)
+    if kind == ".xlsx":
+        from bbc_desktop.io.ledger_xlsx import write_ledger_xlsx
+
+        write_ledger_xlsx(rows, target, title)
+    else:
+        from bbc_desktop.printing.ledger import write_ledger_pdf
+
+        write_ledger_pdf(rows, target, title)
+    print(f"已导出台账 {len(rows)} 件：{target}")
+    return EXIT_OK
+
+
 def cmd_show(args: argparse.Namespace) -> int:
     from bbc_desktop.core.domain import EVENT_LABELS
     from bbc_desktop.core.queries import history
@@ -567,6 +603,19 @@ def build_parser() -> argparse.ArgumentParser:
         )
         p.add_argument("-o", "--output", metavar="文件.pdf", help="输出文件（默认：受理编号.pdf）")
         p.set_defaults(func=func)
+
+    p = sub.add_parser(
+        "ledger", help="导出台账（附件3的格式）：bbc ledger --from 日期 --to 日期 -o 文件.xlsx|文件.pdf"
+    )
+    p.add_argument("-o", "--output", required=True, metavar="文件", help=".xlsx（Excel）或 .pdf")
+    p.add_argument("--from", dest="accepted_from", metavar="YYYY-MM-DD", help="受理日期起")
+    p.add_argument("--to", dest="accepted_to", metavar="YYYY-MM-DD", help="受理日期止")
+    p.add_argument("--status", help="状态，可用逗号分隔多个")
+    p.add_argument("--grade", help="牌色，可用逗号分隔多个")
+    p.add_argument("--unit", help="承办单位")
+    p.add_argument("--overdue", action="store_true", help="只导出超期未办结的")
+    p.add_argument("--search", metavar="文字", help="在编号、姓名、企业、电话和反映内容中查找")
+    p.set_defaults(func=cmd_ledger)
 
     p = sub.add_parser("show", help="查看一件工单及其办理记录")
     p.add_argument("number", help="受理编号")

@@ -210,6 +210,23 @@ def chains(text_setting: str = "", title_setting: str = "") -> tuple[Chain, Chai
     return Chain((text, *fallbacks)), Chain((title, *fallbacks))
 
 
+# Chinese punctuation that must not begin a line (GB/T 15834). ReportLab's list is Japanese and
+# lacks the full-width comma, colon and semicolon, so a line could start with "：".
+_CANNOT_START = "，、。．；：？！）》」』】〕〉’”…—～"
+
+
+def chinese_line_breaking() -> None:
+    """Teach ReportLab's CJK wrapping the Chinese punctuation that must not start a line (once)."""
+    from reportlab.lib import textsplit
+    from reportlab.platypus import paragraph
+
+    missing = "".join(c for c in _CANNOT_START if c not in textsplit.ALL_CANNOT_START)
+    if missing:
+        # Both names: paragraph.py took its own reference at import.
+        textsplit.ALL_CANNOT_START += missing
+        paragraph.ALL_CANNOT_START = textsplit.ALL_CANNOT_START
+
+
 def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
     """ReportLab's ToUnicode CMap, but with UTF-16BE (surrogate pairs beyond U+FFFF), 100 entries a block."""
     entries = []

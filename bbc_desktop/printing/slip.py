@@ -21,7 +21,7 @@ from bbc_desktop import version
 from bbc_desktop.core.domain import Grade
 from bbc_desktop.core.errors import ValidationError
 from bbc_desktop.core.slips import NOTE, ReceiptData, SlipData
-from bbc_desktop.printing.fonts import Chain, chains
+from bbc_desktop.printing.fonts import Chain, chains, chinese_line_breaking
 
 __all__ = ["GRADE_COLOURS", "Rendered", "render_receipts", "render_slips"]
 
@@ -42,22 +42,6 @@ class Rendered:
     missing: set[str] = field(default_factory=set)
 
 
-# Chinese punctuation that must not begin a line (GB/T 15834). ReportLab's list is Japanese and
-# lacks the full-width comma, colon and semicolon, so a line could start with "：".
-_CANNOT_START = "，、。．；：？！）》」』】〕〉’”…—～"
-
-
-def _chinese_line_breaking() -> None:
-    from reportlab.lib import textsplit
-    from reportlab.platypus import paragraph
-
-    missing = "".join(c for c in _CANNOT_START if c not in textsplit.ALL_CANNOT_START)
-    if missing:
-        # Both names: paragraph.py took its own reference at import.
-        textsplit.ALL_CANNOT_START += missing
-        paragraph.ALL_CANNOT_START = textsplit.ALL_CANNOT_START
-
-
 class _Writer:
     """Turns text into Paragraphs in the right faces; remembers what could not be drawn."""
 
@@ -65,7 +49,7 @@ class _Writer:
         from reportlab.lib.enums import TA_CENTER, TA_RIGHT
         from reportlab.lib.styles import ParagraphStyle
 
-        _chinese_line_breaking()
+        chinese_line_breaking()
         self.text_chain, self.title_chain = text, title
         self.missing: set[str] = set()
         base = text.primary

@@ -242,3 +242,19 @@ def test_slip_and_receipt_as_pdf_files(bbc, tmp_path, monkeypatch):
     assert code == 1 and "没有受理编号为“BBC-2026-0404”的工单" in err
     code, _, err = bbc("slip", "BBC-2026-0001", "-o", str(tmp_path / "missing" / "x.pdf"))
     assert code == 1 and "无法写入文件" in err
+
+
+def test_ledger_to_xlsx_and_pdf(bbc, tmp_path):
+    from openpyxl import load_workbook
+
+    bbc(*INTAKE, "--unit", "区教育局", "--accepted", "2026-11-02")
+    bbc(*INTAKE, "--accepted", "2026-10-09")
+    code, out, _ = bbc("ledger", "--from", "2026-11-01", "--to", "2026-11-30", "-o", str(tmp_path / "l.xlsx"))
+    assert code == 0 and "已导出台账 1 件" in out
+    sheet = load_workbook(tmp_path / "l.xlsx").active
+    assert sheet["A1"].value.endswith("（2026年11月1日至2026年11月30日）")
+    assert [c.value for c in sheet[3]][:3] == ["BBC-2026-0001", "李𠮷", "13912345678"]
+    code, out, _ = bbc("ledger", "-o", str(tmp_path / "l.pdf"))
+    assert code == 0 and "已导出台账 2 件" in out and (tmp_path / "l.pdf").read_bytes().startswith(b"%PDF")
+    code, _, err = bbc("ledger", "-o", str(tmp_path / "l.csv"))
+    assert code == 1 and "只能导出为 .xlsx 或 .pdf" in err
