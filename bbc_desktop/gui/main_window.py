@@ -84,6 +84,9 @@ class MainWindow(QMainWindow):
         self.print_receipts_action = self._action(
             "打印受理回执(&R)…", None, "预览并打印队列中所选工单的受理回执（可多选）"
         )
+        self.ledger_action = self._action(
+            "导出台账(&L)…", "Ctrl+Shift+L", "按受理日期导出台账（附件3格式），Excel 或 PDF"
+        )
         self.export_action = self._action("导出全部数据(&E)…", None, "导出全部工单及办理记录（JSON）")
         self.quit_action = self._action("退出(&X)", QKeySequence.StandardKey.Quit)
         self.find_action = self._action(
@@ -99,6 +102,7 @@ class MainWindow(QMainWindow):
         self.about_action = self._action("关于(&A)")
         self.new_action.triggered.connect(self.new_intake)
         self.export_action.triggered.connect(self.export_all)
+        self.ledger_action.triggered.connect(self.export_ledger)
         self.print_slips_action.triggered.connect(lambda: self.print_selected("slip"))
         self.print_receipts_action.triggered.connect(lambda: self.print_selected("receipt"))
         self.quit_action.triggered.connect(self.close)
@@ -117,6 +121,7 @@ class MainWindow(QMainWindow):
             self.new_action,
             self.print_slips_action,
             self.print_receipts_action,
+            self.ledger_action,
             self.export_action,
             self.find_action,
             self.refresh_action,
@@ -133,6 +138,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.print_slips_action)
         file_menu.addAction(self.print_receipts_action)
         file_menu.addSeparator()
+        file_menu.addAction(self.ledger_action)
         file_menu.addAction(self.export_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -337,6 +343,25 @@ class MainWindow(QMainWindow):
         run_async(
             export,
             lambda count: self.statusBar().showMessage(f"已导出工单 {count} 件到 {path}", 10000),
+            self.show_error,
+        )
+
+    def export_ledger(self) -> None:
+        """导出台账: the period (and, if wished, the queue's filters), then .xlsx or PDF, in the background."""
+        state = self.state
+        if state is None:
+            return
+        from bbc_desktop.gui.ledger import export_ledger, write_ledger
+
+        queue_filter = self.queue.model.current_filter if self.queue is not None else None
+        chosen = export_ledger(self, state, queue_filter)
+        if chosen is None:
+            return
+        flt, target = chosen
+        self.statusBar().showMessage("正在导出台账……")
+        run_async(
+            lambda: write_ledger(state, flt, target),
+            lambda count: self.statusBar().showMessage(f"已导出台账 {count} 件：{target}", 15000),
             self.show_error,
         )
 

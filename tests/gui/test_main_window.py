@@ -236,3 +236,48 @@ def test_several_selected_tickets_print_as_one_batch(qtbot, window, db, ctx):
     assert dialog.document.ticket_ids == tuple(ids) and dialog.document.pages == 3
     assert dialog.pages_label.text() == "共 3 页"
     dialog.close()
+
+
+def test_ledger_export_for_a_period_from_the_menu(qtbot, window, db, ctx, tmp_path, monkeypatch):
+    from openpyxl import load_workbook
+    from PySide6.QtCore import QDate
+    from PySide6.QtWidgets import QFileDialog
+
+    from bbc_desktop.gui.ledger import LedgerDialog
+
+    with db.session() as s:
+        t.register(
+            s,
+            ctx,
+            t.Intake(
+                content="十一月的事", name="张三", phone="13800000000", accepted_at=datetime(2026, 11, 3)
+            ),
+        )
+        t.register(
+            s,
+            ctx,
+            t.Intake(content="十月的事", name="李四", phone="13800000001", accepted_at=datetime(2026, 10, 9)),
+        )
+    attach(qtbot, window, db)
+    target = tmp_path / "十一月台账"
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "Excel 工作簿 (*.xlsx)")
+    )
+
+    def choose(dialog: LedgerDialog) -> int:
+        assert dialog.from_edit.date() == QDate(2026, 11, 1) and dialog.to_edit.date() == QDate(2026, 11, 23)
+        dialog.to_edit.setDate(QDate(2026, 11, 10))
+        dialog.from_edit.setDate(QDate(2026, 11, 20))  # after the end: refused in the dialog, kept open
+        dialog.accept()
+        assert not dialog.message.isHidden() and "起始日不能晚于截止日" in dialog.message.text()
+        assert dialog.result() != LedgerDialog.DialogCode.Accepted
+        dialog.from_edit.setDate(QDate(2026, 11, 1))
+        dialog.to_edit.setDate(QDate(2026, 11, 23))
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(LedgerDialog, "exec", choose)
+    window.ledger_action.trigger()
+    qtbot.waitUntil(lambda: "已导出台账 1 件" in window.statusBar().currentMessage(), timeout=TIMEOUT)
+    sheet = load_workbook(tmp_path / "十一月台账.xlsx").active
+    assert [c.value for c in sheet[3]][3] == "十一月的事" and sheet.max_row == 3
