@@ -248,6 +248,41 @@ def cmd_ledger(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_notice(args: argparse.Namespace) -> int:
+    from bbc_desktop.core.notice import late_by_unit
+    from bbc_desktop.core.settings import all_settings
+    from bbc_desktop.core.tickets import load_calendar
+    from bbc_desktop.core.validation import parse_date
+    from bbc_desktop.printing.notice import render_notice
+
+    start, end = parse_date(args.start, "起始日期"), parse_date(args.end, "截止日期")
+    target = Path(args.output)
+    if target.suffix.lower() != ".pdf":
+        raise ValidationError(f"通报只能导出为 .pdf 文件，而不是“{target.name}”")
+    db = _open(args)
+    today = _context_default().clock.today()
+    with db.session() as session:
+        units = late_by_unit(session, start, end, today, load_calendar(session))
+        settings = all_settings(session)
+    pdf = render_notice(
+        units,
+        settings["district"],
+        settings["district"] + settings["window_name"],
+        start,
+        end,
+        today,
+        settings["print_font_text"],
+        settings["print_font_title"],
+    )
+    try:
+        target.write_bytes(pdf)
+    except OSError as exc:
+        raise ValidationError(f"无法写入文件“{target}”：{exc.strerror}") from exc
+    count = sum(len(u.tickets) for u in units)
+    print(f"已生成超期通报：超期 {count} 件，涉及承办单位 {len(units)} 个：{target}")
+    return EXIT_OK
+
+
 def cmd_show(args: argparse.Namespace) -> int:
     from bbc_desktop.core.domain import EVENT_LABELS
     from bbc_desktop.core.queries import history
@@ -616,6 +651,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--overdue", action="store_true", help="只导出超期未办结的")
     p.add_argument("--search", metavar="文字", help="在编号、姓名、企业、电话和反映内容中查找")
     p.set_defaults(func=cmd_ledger)
+
+    p = sub.add_parser("notice", help="生成超期通报 PDF：bbc notice --from 日期 --to 日期 -o 文件.pdf")
+    p.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD", help="办理期限在此日及以后")
+    p.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD", help="办理期限在此日及以前")
+    p.add_argument("-o", "--output", required=True, metavar="文件.pdf")
+    p.set_defaults(func=cmd_notice)
 
     p = sub.add_parser("show", help="查看一件工单及其办理记录")
     p.add_argument("number", help="受理编号")

@@ -87,6 +87,9 @@ class MainWindow(QMainWindow):
         self.ledger_action = self._action(
             "导出台账(&L)…", "Ctrl+Shift+L", "按受理日期导出台账（附件3格式），Excel 或 PDF"
         )
+        self.notice_action = self._action(
+            "超期通报(&T)…", None, "按办理期限生成超期办理情况通报（PDF），报督查局、纪委监委"
+        )
         self.export_action = self._action("导出全部数据(&E)…", None, "导出全部工单及办理记录（JSON）")
         self.quit_action = self._action("退出(&X)", QKeySequence.StandardKey.Quit)
         self.find_action = self._action(
@@ -103,6 +106,7 @@ class MainWindow(QMainWindow):
         self.new_action.triggered.connect(self.new_intake)
         self.export_action.triggered.connect(self.export_all)
         self.ledger_action.triggered.connect(self.export_ledger)
+        self.notice_action.triggered.connect(self.make_notice)
         self.print_slips_action.triggered.connect(lambda: self.print_selected("slip"))
         self.print_receipts_action.triggered.connect(lambda: self.print_selected("receipt"))
         self.quit_action.triggered.connect(self.close)
@@ -122,6 +126,7 @@ class MainWindow(QMainWindow):
             self.print_slips_action,
             self.print_receipts_action,
             self.ledger_action,
+            self.notice_action,
             self.export_action,
             self.find_action,
             self.refresh_action,
@@ -139,6 +144,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.print_receipts_action)
         file_menu.addSeparator()
         file_menu.addAction(self.ledger_action)
+        file_menu.addAction(self.notice_action)
         file_menu.addAction(self.export_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -351,7 +357,7 @@ class MainWindow(QMainWindow):
         state = self.state
         if state is None:
             return
-        from bbc_desktop.gui.ledger import export_ledger, write_ledger
+        from bbc_desktop.gui.exports import export_ledger, write_ledger
 
         queue_filter = self.queue.model.current_filter if self.queue is not None else None
         chosen = export_ledger(self, state, queue_filter)
@@ -362,6 +368,24 @@ class MainWindow(QMainWindow):
         run_async(
             lambda: write_ledger(state, flt, target),
             lambda count: self.statusBar().showMessage(f"已导出台账 {count} 件：{target}", 15000),
+            self.show_error,
+        )
+
+    def make_notice(self) -> None:
+        """超期通报: a period of due dates, then the PDF, made in the background."""
+        state = self.state
+        if state is None:
+            return
+        from bbc_desktop.gui.exports import ask_notice, write_notice
+
+        chosen = ask_notice(self, state)
+        if chosen is None:
+            return
+        start, end, target = chosen
+        self.statusBar().showMessage("正在生成超期通报……")
+        run_async(
+            lambda: write_notice(state, start, end, target),
+            lambda count: self.statusBar().showMessage(f"已生成超期通报（超期 {count} 件）：{target}", 15000),
             self.show_error,
         )
 

@@ -258,3 +258,12 @@ def test_ledger_to_xlsx_and_pdf(bbc, tmp_path):
     assert code == 0 and "已导出台账 2 件" in out and (tmp_path / "l.pdf").read_bytes().startswith(b"%PDF")
     code, _, err = bbc("ledger", "-o", str(tmp_path / "l.csv"))
     assert code == 1 and "只能导出为 .xlsx 或 .pdf" in err
+
+
+def test_notice_pdf(bbc, tmp_path):
+    bbc(*INTAKE, "--unit", "区教育局", "--accepted", "2026-11-02")  # blue, due 11-05: late
+    code, out, _ = bbc("notice", "--from", "2026-11-01", "--to", "2026-11-30", "-o", str(tmp_path / "n.pdf"))
+    assert code == 0 and "超期 1 件，涉及承办单位 1 个" in out
+    assert (tmp_path / "n.pdf").read_bytes().startswith(b"%PDF")
+    code, _, err = bbc("notice", "--from", "2026-11-30", "--to", "2026-11-01", "-o", str(tmp_path / "m.pdf"))
+    assert code == 1 and "起始日不能晚于截止日" in err and not (tmp_path / "m.pdf").exists()

@@ -243,7 +243,7 @@ def test_ledger_export_for_a_period_from_the_menu(qtbot, window, db, ctx, tmp_pa
     from PySide6.QtCore import QDate
     from PySide6.QtWidgets import QFileDialog
 
-    from bbc_desktop.gui.ledger import LedgerDialog
+    from bbc_desktop.gui.exports import LedgerDialog
 
     with db.session() as s:
         t.register(
@@ -281,3 +281,37 @@ def test_ledger_export_for_a_period_from_the_menu(qtbot, window, db, ctx, tmp_pa
     qtbot.waitUntil(lambda: "已导出台账 1 件" in window.statusBar().currentMessage(), timeout=TIMEOUT)
     sheet = load_workbook(tmp_path / "十一月台账.xlsx").active
     assert [c.value for c in sheet[3]][3] == "十一月的事" and sheet.max_row == 3
+
+
+def test_overdue_notice_from_the_menu(qtbot, window, db, ctx, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    from bbc_desktop.gui.exports import PeriodDialog
+
+    with db.session() as s:
+        t.register(
+            s,
+            ctx,
+            t.Intake(
+                content="甲",
+                name="张三",
+                phone="13800000000",
+                lead_unit="区教育局",
+                accepted_at=datetime(2026, 11, 2),
+            ),
+        )
+    attach(qtbot, window, db)
+    target = tmp_path / "通报"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF 文件 (*.pdf)"))
+
+    def choose(dialog: PeriodDialog) -> int:
+        assert dialog.windowTitle() == "超期通报" and dialog.use_queue_check.isHidden()
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(PeriodDialog, "exec", choose)
+    window.notice_action.trigger()
+    qtbot.waitUntil(
+        lambda: "已生成超期通报（超期 1 件）" in window.statusBar().currentMessage(), timeout=TIMEOUT
+    )
+    assert (tmp_path / "通报.pdf").read_bytes().startswith(b"%PDF")

@@ -1,8 +1,8 @@
-"""导出台账: the back office's ledger for a period, as .xlsx or PDF, from the window.
+"""The back office's papers for a period, from the window: 导出台账 (.xlsx or PDF) and 超期通报 (PDF).
 
-A small dialog asks for the period of acceptance and whether the queue's current filters apply
-too; the file is chosen next, its kind by its extension. The rows are read and written off the
-GUI thread (``core.ledger``, ``io.ledger_xlsx``, ``printing.ledger``).
+A small dialog asks for the period (and, for the ledger, whether the queue's current filters apply
+too); the file is chosen next. Rows are read and files written off the GUI thread
+(``core.ledger`` / ``io.ledger_xlsx`` / ``printing.ledger``; ``core.notice`` / ``printing.notice``).
 """
 
 from __future__ import annotations
@@ -29,20 +29,28 @@ from bbc_desktop.core.errors import ValidationError
 from bbc_desktop.core.queries import TicketFilter
 from bbc_desktop.gui.state import AppState
 
-__all__ = ["LedgerDialog", "export_ledger"]
+__all__ = ["LedgerDialog", "PeriodDialog", "ask_notice", "export_ledger", "write_ledger", "write_notice"]
 
 
 def _qdate(day: date) -> QDate:
     return QDate(day.year, day.month, day.day)
 
 
-class LedgerDialog(QDialog):
-    """The period of the ledger (default: this month so far) and whether to apply the queue's filters."""
+class PeriodDialog(QDialog):
+    """A period of days (default: this month so far); for the ledger, also the queue's filters."""
 
-    def __init__(self, today: date, queue_filter: TicketFilter | None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        today: date,
+        queue_filter: TicketFilter | None,
+        parent: QWidget | None = None,
+        title: str = "导出台账",
+        intro: str = "台账按附件3的列导出（工单编号、办理对象……办结时间），其后为牌色、承办单位、办理期限、状态、是否超期。",
+        what: str = "受理日期",
+    ) -> None:
         super().__init__(parent)
-        self.setObjectName("ledgerDialog")
-        self.setWindowTitle("导出台账")
+        self.setObjectName("periodDialog")
+        self.setWindowTitle(title)
         self.queue_filter = queue_filter
         self.from_edit = QDateEdit(_qdate(today.replace(day=1)))
         self.to_edit = QDateEdit(_qdate(today))
@@ -55,12 +63,12 @@ class LedgerDialog(QDialog):
         dates.addWidget(QLabel("至"))
         dates.addWidget(self.to_edit)
         self.use_queue_check = QCheckBox("同时按工单列表当前的筛选条件（状态、牌色、承办单位、查找文字等）")
-        self.use_queue_check.setEnabled(queue_filter is not None)
+        self.use_queue_check.setVisible(queue_filter is not None)
         self.message = QLabel()
         self.message.setStyleSheet("color: #b91c1c;")
         self.message.hide()
         form = QFormLayout()
-        form.addRow("受理日期", dates)
+        form.addRow(what, dates)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -78,22 +86,29 @@ class LedgerDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(buttons)
 
-    def ticket_filter(self) -> TicketFilter:
+    def period(self) -> tuple[date, date]:
         start = self.from_edit.date().toPython()
         end = self.to_edit.date().toPython()
         if start > end:  # type: ignore[operator]
-            raise ValidationError("受理日期的起始日不能晚于截止日")
+            raise ValidationError("起始日不能晚于截止日")
+        return start, end  # type: ignore[return-value]
+
+    def ticket_filter(self) -> TicketFilter:
+        start, end = self.period()
         base = self.queue_filter if self.use_queue_check.isChecked() and self.queue_filter else TicketFilter()
         return replace(base, accepted_from=start, accepted_to=end)  # type: ignore[arg-type]
 
     def accept(self) -> None:
         try:
-            self.ticket_filter()
+            self.period()
         except ValidationError as exc:
             self.message.setText(exc.message)
             self.message.show()
             return
         super().accept()
+
+
+LedgerDialog = PeriodDialog  # the ledger's is the plain one
 
 
 def write_ledger(state: AppState, flt: TicketFilter, path: Path) -> int:
@@ -141,3 +156,56 @@ def export_ledger(
     flt = dialog.ticket_filter()
     target = choose_target(parent, flt)
     return None if target is None else (flt, target)
+
+
+def ask_notice(parent: QWidget, state: AppState) -> tuple[date, date, Path] | None:
+    """The period of due dates for the 通报, and where to write it; None when cancelled."""
+    dialog = PeriodDialog(
+        state.ctx.clock.today(),
+        None,
+        parent,
+        title="超期通报",
+        intro="列出办理期限在此期间、超期办结或至今未办结的工单，按承办单位分列，报区委区政府督查局、区纪委监委。",
+        what="办理期限",
+    )
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    start, end = dialog.period()
+    name = f"超期通报-{start:%Y%m%d}-{end:%Y%m%d}.pdf"
+    path, _chosen = QFileDialog.getSaveFileName(
+        parent, "保存超期通报", str(Path.home() / name), "PDF 文件 (*.pdf)"
+    )
+    if not path:
+        return None
+    target = Path(path)
+    if target.suffix.lower() != ".pdf":
+        target = target.with_name(target.name + ".pdf")
+    return start, end, target
+
+
+def write_notice(state: AppState, start: date, end: date, path: Path) -> int:
+    """Make the 通报 and write it; returns how many late tickets. Runs off the GUI thread."""
+    from bbc_desktop.core.notice import late_by_unit
+    from bbc_desktop.core.settings import all_settings
+    from bbc_desktop.core.tickets import load_calendar
+    from bbc_desktop.printing.notice import render_notice
+
+    today = state.ctx.clock.today()
+    with state.session() as session:
+        units = late_by_unit(session, start, end, today, load_calendar(session))
+        settings = all_settings(session)
+    pdf = render_notice(
+        units,
+        settings["district"],
+        settings["district"] + settings["window_name"],
+        start,
+        end,
+        today,
+        settings["print_font_text"],
+        settings["print_font_title"],
+    )
+    try:
+        path.write_bytes(pdf)
+    except OSError as exc:
+        raise ValidationError(f"无法写入文件“{path}”：{exc.strerror}") from exc
+    return sum(len(u.tickets) for u in units)
