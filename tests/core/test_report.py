@@ -110,3 +110,42 @@ def test_an_empty_period_has_no_rates_rather_than_zero(db, ctx):
     assert report.average_workdays_to_result is None and report.satisfied_rate is None
     with db.session() as s, pytest.raises(ValidationError, match="起始日不能晚于截止日"):
         report_figures(s, date(2030, 2, 1), date(2030, 1, 1), ctx.clock.today(), t.load_calendar(s))
+
+
+def test_report_pdf_drafts_the_overview_and_lists_the_figures(figures):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "printing"))
+    from pdf_tools import squeeze, stream_text
+
+    from bbc_desktop.printing.report import draft_overview, render_report
+
+    report, (_a, b, _c, d) = figures
+    overview = draft_overview(report)
+    assert overview.startswith(
+        "2026年11月1日至2026年11月30日，窗口共受理企业群众反映“办不成事”事项4件（红牌1件、黄牌1件、蓝牌2件）"
+    )
+    assert (
+        "当场解决1件，占25.0%" in overview
+        and "按期办结率66.7%" in overview
+        and "平均4.3个工作日办结" in overview
+    )
+    pdf = render_report(
+        report, "北关区", "北关区“办不成事”反映窗口", {"存在问题": "个别单位答复不及时。"}, date(2026, 12, 1)
+    )
+    text = squeeze(stream_text(pdf))
+    assert "北关区“办不成事”反映窗口整改情况报告" in text and squeeze(overview) in text
+    for heading in (
+        "一、情况概述",
+        "二、分类统计",
+        "三、承办单位办理情况",
+        "四、超期事项",
+        "五、移交督办",
+        "六、回访满意度",
+        "七、存在问题",
+        "八、整改措施",
+    ):
+        assert heading in text, heading
+    assert "个别单位答复不及时。" in text and "（待填写）" in text  # 整改措施 left for the specialist
+    assert b in text and d in text and "7个工作日" in text
