@@ -283,6 +283,44 @@ def cmd_notice(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from bbc_desktop.core.report import report_figures
+    from bbc_desktop.core.settings import all_settings
+    from bbc_desktop.core.tickets import load_calendar
+    from bbc_desktop.core.validation import parse_date
+    from bbc_desktop.printing.report import render_report
+
+    start, end = parse_date(args.start, "起始日期"), parse_date(args.end, "截止日期")
+    target = Path(args.output)
+    if target.suffix.lower() != ".pdf":
+        raise ValidationError(f"整改情况报告目前只能导出为 .pdf 文件，而不是“{target.name}”")
+    texts = {
+        "情况概述": args.overview or "",
+        "存在问题": args.problems or "",
+        "整改措施": args.measures or "",
+    }
+    db = _open(args)
+    today = _context_default().clock.today()
+    with db.session() as session:
+        figures = report_figures(session, start, end, today, load_calendar(session))
+        settings = all_settings(session)
+    pdf = render_report(
+        figures,
+        settings["district"],
+        settings["district"] + settings["window_name"],
+        texts,
+        today,
+        settings["print_font_text"],
+        settings["print_font_title"],
+    )
+    try:
+        target.write_bytes(pdf)
+    except OSError as exc:
+        raise ValidationError(f"无法写入文件“{target}”：{exc.strerror}") from exc
+    print(f"已生成整改情况报告（受理 {figures.total} 件）：{target}")
+    return EXIT_OK
+
+
 def cmd_show(args: argparse.Namespace) -> int:
     from bbc_desktop.core.domain import EVENT_LABELS
     from bbc_desktop.core.queries import history
@@ -657,6 +695,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD", help="办理期限在此日及以前")
     p.add_argument("-o", "--output", required=True, metavar="文件.pdf")
     p.set_defaults(func=cmd_notice)
+
+    p = sub.add_parser("report", help="生成整改情况报告 PDF：bbc report --from 日期 --to 日期 -o 文件.pdf")
+    p.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD", help="受理日期起")
+    p.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD", help="受理日期止")
+    p.add_argument("-o", "--output", required=True, metavar="文件.pdf")
+    p.add_argument("--overview", metavar="文字", help="情况概述（不填则按统计数据起草）")
+    p.add_argument("--problems", metavar="文字", help="存在问题")
+    p.add_argument("--measures", metavar="文字", help="整改措施")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("show", help="查看一件工单及其办理记录")
     p.add_argument("number", help="受理编号")

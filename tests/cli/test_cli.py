@@ -267,3 +267,28 @@ def test_notice_pdf(bbc, tmp_path):
     assert (tmp_path / "n.pdf").read_bytes().startswith(b"%PDF")
     code, _, err = bbc("notice", "--from", "2026-11-30", "--to", "2026-11-01", "-o", str(tmp_path / "m.pdf"))
     assert code == 1 and "起始日不能晚于截止日" in err and not (tmp_path / "m.pdf").exists()
+
+
+def test_report_pdf(bbc, tmp_path):
+    sys.path.insert(0, str(Path(__file__).parents[1] / "printing"))
+    from pdf_tools import squeeze, stream_text
+
+    bbc(*INTAKE, "--unit", "区教育局", "--accepted", "2026-11-02")
+    code, out, _ = bbc(
+        "report",
+        "--from",
+        "2026-11-01",
+        "--to",
+        "2026-11-30",
+        "-o",
+        str(tmp_path / "r.pdf"),
+        "--measures",
+        "建立周通报制度。",
+    )
+    assert code == 0 and "受理 1 件" in out
+    text = squeeze(stream_text((tmp_path / "r.pdf").read_bytes()))
+    assert (
+        "整改情况报告" in text and "建立周通报制度。" in text and "BBC-2026-0001" in text
+    )  # late: in the list
+    code, _, err = bbc("report", "--from", "2026-11-01", "--to", "2026-11-30", "-o", str(tmp_path / "r.docx"))
+    assert code == 1 and "只能导出为 .pdf" in err
