@@ -4,7 +4,9 @@
 
 - docs/screenshot-main.png: the main window, offscreen, on the demo database, a ticket selected;
 - docs/slip-demo.png: the 交办单 of a demo ticket exactly as it prints (the program's own PDF,
-  rendered at 100 dpi with PDFium), with a name holding CJK Extension A and B characters.
+  rendered at 100 dpi with PDFium), with a name holding CJK Extension A and B characters;
+- docs/dashboard.png: the 工作台 on the demo data;
+- docs/report-page.png: the first page of the 整改情况报告 of the demo data's last 30 days.
 """
 
 from __future__ import annotations
@@ -54,7 +56,34 @@ def main() -> int:
     window.grab().save(str(target))
     print(target)
     print(slip_picture(window))
+    window.open_dashboard()
+    wait(app, lambda: window.dashboard is not None and window.dashboard.board is not None)
+    target = DOCS / "dashboard.png"
+    window.dashboard.grab().save(str(target))
+    print(target)
+    print(report_picture(window))
     return 0
+
+
+def report_picture(window: MainWindow) -> Path:
+    """The first page of the 整改情况报告 of the demo data's last 30 days."""
+    from datetime import timedelta
+
+    import pypdfium2 as pdfium
+
+    from bbc_desktop.core.report import report_figures
+    from bbc_desktop.core.tickets import load_calendar
+    from bbc_desktop.printing.report import render_report
+
+    state = window.state
+    assert state is not None
+    today = state.ctx.clock.today()
+    with state.session() as session:
+        figures = report_figures(session, today - timedelta(days=30), today, today, load_calendar(session))
+    pdf = render_report(figures, "北关区", "北关区“办不成事”反映窗口", {}, today)
+    target = DOCS / "report-page.png"
+    _save_png(pdfium.PdfDocument(pdf)[0], target)
+    return target
 
 
 def slip_picture(window: MainWindow) -> Path:

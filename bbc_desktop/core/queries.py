@@ -45,6 +45,7 @@ class TicketFilter:
     unit: str | None = None
     overdue: bool = False
     due_soon: bool = False  # awaiting a result and due today or on the next working day
+    due_today: bool = False  # awaiting a result and due today
     awaiting: bool = False  # registered, dispatched or escalated: the unit's result is not in yet
     accepted_from: date | None = None
     accepted_to: date | None = None
@@ -101,6 +102,8 @@ def filtered_ids(
         query = query.where(overdue_clause(today))
     if flt.awaiting:
         query = query.where(Ticket.status.in_(_AWAITING))
+    if flt.due_today:
+        query = query.where(Ticket.status.in_(_AWAITING), Ticket.due_date == today)
     if flt.due_soon:
         query = query.where(
             Ticket.status.in_(_AWAITING), Ticket.due_date >= today, Ticket.due_date <= soon_until

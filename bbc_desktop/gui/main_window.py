@@ -27,6 +27,7 @@ from bbc_desktop.gui.worker import run_async
 
 if TYPE_CHECKING:
     from bbc_desktop.core.queries import Overview
+    from bbc_desktop.gui.dashboard import DashboardDialog
     from bbc_desktop.gui.detail import DetailPane
     from bbc_desktop.gui.intake import IntakeForm
     from bbc_desktop.gui.queue import QueuePane
@@ -45,6 +46,7 @@ class MainWindow(QMainWindow):
         self.intake: IntakeForm | None = None
         self.queue: QueuePane | None = None
         self.detail: DetailPane | None = None
+        self.dashboard: DashboardDialog | None = None
         self.setWindowTitle("“办不成事”反映窗口")
         self.setMinimumSize(1000, 640)
         self.resize(1440, 900)
@@ -101,6 +103,11 @@ class MainWindow(QMainWindow):
         self.overdue_action = self._action("超期工单(&O)", "Ctrl+1", "只看超期未办结的工单")
         self.due_soon_action = self._action("即将到期(&D)", "Ctrl+2", "只看今天和下一个工作日到期的工单")
         self.all_action = self._action("全部工单(&A)", "Ctrl+0", "清除筛选条件")
+        self.dashboard_action = self._action(
+            "工作台(&B)…",
+            "Ctrl+Shift+B",
+            "今日受理、待办结、到期、超期，各牌色与承办单位的统计；点击数字查看工单",
+        )
         self.reset_layout_action = self._action("恢复默认布局", None, "恢复窗口各栏的默认宽度")
         self.about_action = self._action("关于(&A)")
         self.new_action.triggered.connect(self.new_intake)
@@ -116,6 +123,7 @@ class MainWindow(QMainWindow):
         self.due_soon_action.triggered.connect(self.show_due_soon)
         self.all_action.triggered.connect(self.show_all)
         self.reset_layout_action.triggered.connect(self.reset_layout)
+        self.dashboard_action.triggered.connect(self.open_dashboard)
         self.about_action.triggered.connect(self.about)
         for action in self._database_actions():
             action.setEnabled(False)
@@ -133,6 +141,7 @@ class MainWindow(QMainWindow):
             self.overdue_action,
             self.due_soon_action,
             self.all_action,
+            self.dashboard_action,
         ]
 
     def _build_menus(self) -> None:
@@ -155,6 +164,8 @@ class MainWindow(QMainWindow):
         for action in (self.overdue_action, self.due_soon_action, self.all_action):
             view_menu.addAction(action)
         view_menu.addSeparator()
+        view_menu.addAction(self.dashboard_action)
+        view_menu.addSeparator()
         view_menu.addAction(self.reset_layout_action)
         help_menu = bar.addMenu("帮助(&H)")
         help_menu.addAction(self.about_action)
@@ -170,6 +181,8 @@ class MainWindow(QMainWindow):
         toolbar.addSeparator()
         for action in (self.overdue_action, self.due_soon_action, self.all_action):
             toolbar.addAction(action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.dashboard_action)
         self.addToolBar(toolbar)
 
     # -- the panes ---------------------------------------------------------------------------
@@ -295,6 +308,20 @@ class MainWindow(QMainWindow):
     def show_due_soon(self) -> None:
         if self.queue is not None:
             self.queue.filter_bar.show_due_soon()
+
+    def open_dashboard(self) -> None:
+        """工作台: one window, raised if already open; its numbers filter the queue."""
+        if self.state is None or self.queue is None:
+            return
+        from bbc_desktop.gui.dashboard import DashboardDialog
+
+        if self.dashboard is None:
+            self.dashboard = DashboardDialog(self.state, self)
+            self.dashboard.show_filter.connect(self.queue.filter_bar.show_filter)
+        else:
+            self.dashboard.refresh()
+        self.dashboard.show()
+        self.dashboard.raise_()
 
     def show_all(self) -> None:
         if self.queue is not None:

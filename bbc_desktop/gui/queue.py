@@ -645,6 +645,35 @@ class QueueFilterBar(QWidget):
         self._quiet = False
         self._emit()
 
+    def show_filter(self, flt: TicketFilter) -> None:
+        """Set the bar to ``flt`` (as far as it can show it) and list exactly ``flt``'s tickets.
+
+        For the dashboard's numbers: 今天到期 has no widget of its own, yet its click must list just those.
+        """
+        self._clear_quietly()
+        self._quiet = True
+        try:
+            if flt.awaiting:
+                self.status_combo.setCurrentIndex(self.status_combo.findData("awaiting"))
+            elif len(flt.statuses) == 1:
+                self.status_combo.setCurrentIndex(self.status_combo.findData(flt.statuses[0].value))
+            if len(flt.grades) == 1:
+                self.grade_combo.setCurrentIndex(self.grade_combo.findData(flt.grades[0].value))
+            if flt.unit:
+                self.unit_combo.setCurrentIndex(max(0, self.unit_combo.findData(flt.unit)))
+            self.overdue_check.setChecked(flt.overdue)
+            self.due_soon_check.setChecked(flt.due_soon)
+            if flt.accepted_from or flt.accepted_to:
+                self.accepted_check.setChecked(True)
+                if flt.accepted_from:
+                    self.accepted_from_edit.setDate(_to_qdate(flt.accepted_from))
+                if flt.accepted_to:
+                    self.accepted_to_edit.setDate(_to_qdate(flt.accepted_to))
+            self.search_edit.setText(flt.text)
+        finally:
+            self._quiet = False
+        self.filter_changed.emit(flt)
+
     def focus_search(self) -> None:
         self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search_edit.selectAll()

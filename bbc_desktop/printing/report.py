@@ -137,8 +137,7 @@ def render_report(
         Spacer(1, 3 * mm),
         table(source_rows, (8, 2)),
         Spacer(1, 3 * mm),
-        p("每周受理件数：", plain),
-        _weekly_chart(figures, text.primary),
+        KeepTogether([p("每周受理件数：", plain), _weekly_chart(figures, text.primary)]),
     )
     unit_rows = [["承办单位", "转办件数", "已报结果", "超期"]] + [
         [u.unit, str(u.total), str(u.with_result), str(u.late)] for u in figures.by_unit

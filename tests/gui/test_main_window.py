@@ -315,3 +315,37 @@ def test_overdue_notice_from_the_menu(qtbot, window, db, ctx, tmp_path, monkeypa
         lambda: "已生成超期通报（超期 1 件）" in window.statusBar().currentMessage(), timeout=TIMEOUT
     )
     assert (tmp_path / "通报.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_dashboard_numbers_filter_the_queue(qtbot, window, db, ctx):
+    from bbc_desktop.core.demo import generate
+    from bbc_desktop.core.queries import filtered_ids
+
+    generate(db, 120, ctx, seed=4)
+    attach(qtbot, window, db)
+    window.dashboard_action.trigger()
+    dashboard = window.dashboard
+    qtbot.waitUntil(lambda: dashboard.board is not None and bool(dashboard.buttons), timeout=TIMEOUT)
+    board = dashboard.board
+    assert dashboard.isVisible() and not dashboard.isModal()
+    for key, figure in (
+        ("今日/已超期", board.today[3]),
+        ("今日/今天到期", board.today[2]),
+        ("待办结工单（按牌色）/红牌", board.by_grade[0]),
+    ):
+        button = dashboard.buttons[key]
+        assert button.text() == str(figure.count)
+        with qtbot.waitSignal(window.queue.model.loaded, timeout=TIMEOUT):
+            qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        assert window.queue.model.rowCount() == figure.count, key
+        assert window.queue.model.current_filter == figure.filter
+    assert window.queue.filter_bar.grade_combo.currentText() == "红牌"  # the bar shows what is listed
+    assert window.queue.filter_bar.status_combo.currentData() == "awaiting"
+    if board.most_overdue:
+        top = board.most_overdue[0]
+        with qtbot.waitSignal(window.queue.model.loaded, timeout=TIMEOUT):
+            qtbot.mouseClick(dashboard.buttons[f"超期最多的承办单位/{top.label}"], Qt.MouseButton.LeftButton)
+        with db.session() as s:
+            listed = list(s.scalars(filtered_ids(s, top.filter, ctx.clock.today())))
+        assert window.queue.model.rowCount() == top.count == len(listed)
+    dashboard.close()

@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from bbc_desktop.core.errors import ValidationError
 from bbc_desktop.io.legacy_ledger import parse_ledger_date, read_legacy_ledger
 
-FIXTURE = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "legacy-ledger-2025.xlsx"
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "legacy-ledger-2025.xlsx"
 
 
 def test_the_fixture_every_row_has_a_fate():
