@@ -249,46 +249,24 @@ def cmd_ledger(args: argparse.Namespace) -> int:
 
 
 def cmd_notice(args: argparse.Namespace) -> int:
-    from bbc_desktop.core.notice import late_by_unit
-    from bbc_desktop.core.settings import all_settings
-    from bbc_desktop.core.tickets import load_calendar
     from bbc_desktop.core.validation import parse_date
-    from bbc_desktop.printing.notice import render_notice
+    from bbc_desktop.printing.documents import notice_pdf, write_file
 
     start, end = parse_date(args.start, "起始日期"), parse_date(args.end, "截止日期")
     target = Path(args.output)
     if target.suffix.lower() != ".pdf":
         raise ValidationError(f"通报只能导出为 .pdf 文件，而不是“{target.name}”")
     db = _open(args)
-    today = _context_default().clock.today()
     with db.session() as session:
-        units = late_by_unit(session, start, end, today, load_calendar(session))
-        settings = all_settings(session)
-    pdf = render_notice(
-        units,
-        settings["district"],
-        settings["district"] + settings["window_name"],
-        start,
-        end,
-        today,
-        settings["print_font_text"],
-        settings["print_font_title"],
-    )
-    try:
-        target.write_bytes(pdf)
-    except OSError as exc:
-        raise ValidationError(f"无法写入文件“{target}”：{exc.strerror}") from exc
-    count = sum(len(u.tickets) for u in units)
-    print(f"已生成超期通报：超期 {count} 件，涉及承办单位 {len(units)} 个：{target}")
+        pdf, count, units = notice_pdf(session, start, end, _context_default().clock.today())
+    write_file(target, pdf)
+    print(f"已生成超期通报：超期 {count} 件，涉及承办单位 {units} 个：{target}")
     return EXIT_OK
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from bbc_desktop.core.report import report_figures
-    from bbc_desktop.core.settings import all_settings
-    from bbc_desktop.core.tickets import load_calendar
     from bbc_desktop.core.validation import parse_date
-    from bbc_desktop.printing.report import render_report
+    from bbc_desktop.printing.documents import report_pdf, write_file
 
     start, end = parse_date(args.start, "起始日期"), parse_date(args.end, "截止日期")
     target = Path(args.output)
@@ -300,24 +278,10 @@ def cmd_report(args: argparse.Namespace) -> int:
         "整改措施": args.measures or "",
     }
     db = _open(args)
-    today = _context_default().clock.today()
     with db.session() as session:
-        figures = report_figures(session, start, end, today, load_calendar(session))
-        settings = all_settings(session)
-    pdf = render_report(
-        figures,
-        settings["district"],
-        settings["district"] + settings["window_name"],
-        texts,
-        today,
-        settings["print_font_text"],
-        settings["print_font_title"],
-    )
-    try:
-        target.write_bytes(pdf)
-    except OSError as exc:
-        raise ValidationError(f"无法写入文件“{target}”：{exc.strerror}") from exc
-    print(f"已生成整改情况报告（受理 {figures.total} 件）：{target}")
+        pdf, total = report_pdf(session, start, end, _context_default().clock.today(), texts)
+    write_file(target, pdf)
+    print(f"已生成整改情况报告（受理 {total} 件）：{target}")
     return EXIT_OK
 
 

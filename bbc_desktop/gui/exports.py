@@ -185,27 +185,9 @@ def ask_notice(parent: QWidget, state: AppState) -> tuple[date, date, Path] | No
 
 def write_notice(state: AppState, start: date, end: date, path: Path) -> int:
     """Make the 通报 and write it; returns how many late tickets. Runs off the GUI thread."""
-    from bbc_desktop.core.notice import late_by_unit
-    from bbc_desktop.core.settings import all_settings
-    from bbc_desktop.core.tickets import load_calendar
-    from bbc_desktop.printing.notice import render_notice
+    from bbc_desktop.printing.documents import notice_pdf, write_file
 
-    today = state.ctx.clock.today()
     with state.session() as session:
-        units = late_by_unit(session, start, end, today, load_calendar(session))
-        settings = all_settings(session)
-    pdf = render_notice(
-        units,
-        settings["district"],
-        settings["district"] + settings["window_name"],
-        start,
-        end,
-        today,
-        settings["print_font_text"],
-        settings["print_font_title"],
-    )
-    try:
-        path.write_bytes(pdf)
-    except OSError as exc:
-        raise ValidationError(f"无法写入文件“{path}”：{exc.strerror}") from exc
-    return sum(len(u.tickets) for u in units)
+        pdf, count, _units = notice_pdf(session, start, end, state.ctx.clock.today())
+    write_file(path, pdf)
+    return count

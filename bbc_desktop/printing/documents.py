@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy.orm import Session
 
@@ -20,7 +21,7 @@ from bbc_desktop.core.tickets import get_ticket
 from bbc_desktop.db.models import Ticket
 from bbc_desktop.printing.slip import Rendered, render_receipts, render_slips
 
-__all__ = ["PAPERS", "mark_printed", "receipts_pdf", "slips_pdf"]
+__all__ = ["PAPERS", "mark_printed", "notice_pdf", "receipts_pdf", "report_pdf", "slips_pdf", "write_file"]
 
 PAPERS = {"slip": "交办单", "receipt": "受理回执"}
 
@@ -57,3 +58,55 @@ def receipts_pdf(session: Session, refs: Sequence[str | int], today: date) -> Re
 def mark_printed(session: Session, ctx: Context, refs: Sequence[str | int], paper: str, how: str) -> None:
     """Record in each ticket's history that its ``paper`` ("slip" / "receipt") was printed or saved."""
     record_printed(session, ctx, _tickets(session, refs), PAPERS[paper], how)
+
+
+def notice_pdf(session: Session, start: date, end: date, today: date) -> tuple[bytes, int, int]:
+    """The 超期通报 of due dates ``start``..``end``: the PDF, the late tickets and the units concerned."""
+    from bbc_desktop.core.notice import late_by_unit
+    from bbc_desktop.core.tickets import load_calendar
+    from bbc_desktop.printing.notice import render_notice
+
+    units = late_by_unit(session, start, end, today, load_calendar(session))
+    settings = all_settings(session)
+    window = settings["district"] + settings["window_name"]
+    pdf = render_notice(
+        units,
+        settings["district"],
+        window,
+        start,
+        end,
+        today,
+        settings["print_font_text"],
+        settings["print_font_title"],
+    )
+    return pdf, sum(len(u.tickets) for u in units), len(units)
+
+
+def report_pdf(
+    session: Session, start: date, end: date, today: date, texts: dict[str, str]
+) -> tuple[bytes, int]:
+    """The 整改情况报告 of tickets accepted ``start``..``end``: the PDF and how many tickets it covers."""
+    from bbc_desktop.core.report import report_figures
+    from bbc_desktop.core.tickets import load_calendar
+    from bbc_desktop.printing.report import render_report
+
+    figures = report_figures(session, start, end, today, load_calendar(session))
+    settings = all_settings(session)
+    window = settings["district"] + settings["window_name"]
+    pdf = render_report(
+        figures,
+        settings["district"],
+        window,
+        texts,
+        today,
+        settings["print_font_text"],
+        settings["print_font_title"],
+    )
+    return pdf, figures.total
+
+
+def write_file(target: Path, data: bytes) -> None:
+    try:
+        target.write_bytes(data)
+    except OSError as exc:
+        raise ValidationError(f"无法写入文件“{target}”：{exc.strerror}") from exc
