@@ -123,7 +123,9 @@ def test_workbook_has_attachment_3s_columns_dates_and_print_setup(db, ctx, ticke
     assert [r[0] for r in body] == [r.number for r in rows]
     assert isinstance(body[0][5], datetime) and sheet["F3"].number_format == "yyyy-mm-dd hh:mm"
     assert sheet.freeze_panes == "A3" and sheet.print_title_rows == "$2:$2"
-    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
+    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.paperSize == 9  # A4
+    # One page wide (fitToWidth 1 is the file format's default when left out), as many pages down as needed.
+    assert sheet.page_setup.fitToWidth in (None, 1) and sheet.page_setup.fitToHeight == 0
     assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.print_options.gridLines
 
 
