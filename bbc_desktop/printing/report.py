@@ -214,7 +214,7 @@ def _grade_pie(figures: ReportFigures, font: str):  # type: ignore[no-untyped-de
     from reportlab.graphics.shapes import Drawing, String
     from reportlab.lib import colors
 
-    drawing = Drawing(480, 150)
+    drawing = Drawing(480, 150, initialFontName=font)  # the drawing's own first font: else Helvetica
     values = [(label, count) for label, count in figures.by_grade.items() if count]
     if not values:
         drawing.add(String(10, 70, "本期无受理事项", fontName=font, fontSize=10))
@@ -246,7 +246,7 @@ def _unit_chart(figures: ReportFigures, font: str):  # type: ignore[no-untyped-d
 
     units = figures.by_unit[:12]  # the twelve with most tickets
     height = 30 + 18 * max(1, len(units))
-    drawing = Drawing(480, height)
+    drawing = Drawing(480, height, initialFontName=font)
     if not units:
         return drawing
     chart = HorizontalBarChart()
@@ -270,7 +270,7 @@ def _weekly_chart(figures: ReportFigures, font: str):  # type: ignore[no-untyped
     from reportlab.graphics.shapes import Drawing
     from reportlab.lib import colors
 
-    drawing = Drawing(480, 140)
+    drawing = Drawing(480, 140, initialFontName=font)
     chart = VerticalBarChart()
     chart.x, chart.y, chart.width, chart.height = 40, 25, 420, 100
     chart.data = [[count for _week, count in figures.weekly] or [0]]

@@ -117,7 +117,7 @@ def test_report_pdf_drafts_the_overview_and_lists_the_figures(figures):
     from pathlib import Path
 
     sys.path.insert(0, str(Path(__file__).parents[1] / "printing"))
-    from pdf_tools import squeeze, stream_text
+    from pdf_tools import pdf_fonts, squeeze, stream_text
 
     from bbc_desktop.printing.report import draft_overview, render_report
 
@@ -149,3 +149,5 @@ def test_report_pdf_drafts_the_overview_and_lists_the_figures(figures):
         assert heading in text, heading
     assert "个别单位答复不及时。" in text and "（待填写）" in text  # 整改措施 left for the specialist
     assert b in text and d in text and "7个工作日" in text
+    fonts = pdf_fonts(pdf)
+    assert fonts and all(f["emb"] == "yes" for f in fonts), fonts  # the charts' fonts too
