@@ -151,3 +151,13 @@ def test_report_pdf_drafts_the_overview_and_lists_the_figures(figures):
     assert b in text and d in text and "7个工作日" in text
     fonts = pdf_fonts(pdf)
     assert fonts and all(f["emb"] == "yes" for f in fonts), fonts  # the charts' fonts too
+
+
+def test_a_long_period_is_charted_by_month():
+    from bbc_desktop.printing.report import _trend
+
+    weeks = [("2026-01-05", 1), ("2026-01-12", 2), ("2026-02-02", 4)] + [
+        (f"2026-03-{d:02d}", 1) for d in range(1, 29)
+    ]
+    assert _trend(weeks[:3]) == [("01-05", 1), ("01-12", 2), ("02-02", 4)]
+    assert _trend(weeks) == [("2026-01", 3), ("2026-02", 4), ("2026-03", 28)]
