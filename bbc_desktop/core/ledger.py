@@ -11,14 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bbc_desktop.core.calendar import WorkCalendar
-from bbc_desktop.core.domain import AWAITING_RESULT, AssignmentRole, Grade, ReporterKind, Status
+from bbc_desktop.core.domain import AWAITING_RESULT, Grade, ReporterKind, Status
 from bbc_desktop.core.privacy import mask_name, mask_phone
-from bbc_desktop.core.queries import TicketFilter, filtered_ids
-from bbc_desktop.db.models import Account, Assignment, Reporter, Ticket, Unit
+from bbc_desktop.core.queries import TicketFilter, filtered_ids, outerjoin_lead_unit
+from bbc_desktop.core.tickets import lateness
+from bbc_desktop.db.models import Account, Reporter, Ticket, Unit
 
 __all__ = ["ATTACHMENT_3", "COLUMNS", "LedgerRow", "ledger_rows", "ledger_title"]
 
@@ -81,8 +82,8 @@ def ledger_rows(
     session: Session, flt: TicketFilter, today: date, calendar: WorkCalendar | None = None
 ) -> list[LedgerRow]:
     """The tickets of ``flt`` as ledger rows, in the order of acceptance."""
+    calendar = calendar or WorkCalendar()
     chosen = filtered_ids(session, flt, today, calendar).order_by(None).subquery()
-    lead = aliased(Assignment)
     query = (
         select(
             Ticket.number,
@@ -108,18 +109,11 @@ def ledger_rows(
         )
         .join(Reporter, Reporter.id == Ticket.reporter_id)
         .outerjoin(Account, Account.id == Ticket.received_by_id)
-        .outerjoin(
-            lead,
-            and_(
-                lead.ticket_id == Ticket.id, lead.role == AssignmentRole.LEAD.value, lead.ended_at.is_(None)
-            ),
-        )
-        .outerjoin(Unit, Unit.id == lead.unit_id)
         .where(Ticket.id.in_(select(chosen.c.id)))
         .order_by(Ticket.accepted_at, Ticket.id)
     )
     rows = []
-    for r in session.execute(query):
+    for r in session.execute(outerjoin_lead_unit(query)):
         if r.anonymous:
             reporter, phone = "匿名", ""
         else:
@@ -130,10 +124,7 @@ def ledger_rows(
             if r.confidential:
                 reporter, phone = mask_name(reporter) + "（保密）", mask_phone(phone)
         finished = r.result_at or r.closed_at
-        if r.result_at is not None:
-            late = r.result_at.date() > r.due_date
-        else:
-            late = r.status in _AWAITING and today > r.due_date
+        late = lateness(r.status, r.due_date, r.result_at, today, calendar) is not None
         rows.append(
             LedgerRow(
                 number=r.number,

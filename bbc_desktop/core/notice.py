@@ -13,12 +13,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from bbc_desktop.core.calendar import WorkCalendar
-from bbc_desktop.core.domain import AWAITING_RESULT, AssignmentRole, Grade, Status
+from bbc_desktop.core.domain import AWAITING_RESULT, Grade, Status
 from bbc_desktop.core.errors import ValidationError
-from bbc_desktop.db.models import Assignment, Ticket, Unit
+from bbc_desktop.core.queries import outerjoin_lead_unit
+from bbc_desktop.core.tickets import lateness
+from bbc_desktop.db.models import Ticket, Unit
 
 __all__ = ["LateTicket", "UnitLateness", "late_by_unit"]
 
@@ -54,7 +56,6 @@ def late_by_unit(
     """Units with late tickets in the period, the most late tickets first; each list by lateness."""
     if start > end:
         raise ValidationError("通报的起始日不能晚于截止日")
-    lead = aliased(Assignment)
     query = (
         select(
             Ticket.number,
@@ -66,13 +67,6 @@ def late_by_unit(
             Ticket.status,
             Unit.name.label("unit_name"),
         )
-        .outerjoin(
-            lead,
-            and_(
-                lead.ticket_id == Ticket.id, lead.role == AssignmentRole.LEAD.value, lead.ended_at.is_(None)
-            ),
-        )
-        .outerjoin(Unit, Unit.id == lead.unit_id)
         .where(Ticket.due_date >= start, Ticket.due_date <= end)
         .where(
             or_(
@@ -82,11 +76,10 @@ def late_by_unit(
         )
     )
     units: dict[str, list[LateTicket]] = defaultdict(list)
-    for r in session.execute(query):
-        if r.result_at is not None and r.result_at.date() <= r.due_date:
+    for r in session.execute(outerjoin_lead_unit(query)):
+        late = lateness(r.status, r.due_date, r.result_at, today, calendar)
+        if late is None:
             continue  # answered in time
-        until = r.result_at.date() if r.result_at else today
-        late = calendar.workdays_between(r.due_date, until)
         units[r.unit_name or NO_UNIT].append(
             LateTicket(
                 number=r.number,

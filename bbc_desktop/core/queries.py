@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, and_, case, exists, func, literal_column, or_, select, table, text
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from bbc_desktop.core.calendar import WorkCalendar
 from bbc_desktop.core.domain import (
@@ -163,6 +163,15 @@ def _plain_ids(session: Session, query: Select[tuple[int]]) -> array[int]:
         return array("q", [row[0] for row in result.cursor])
     finally:
         result.close()
+
+
+def outerjoin_lead_unit(query: Select) -> Select:  # type: ignore[type-arg]
+    """``query`` over tickets, outer-joined to each ticket's current lead unit: select ``Unit.name``."""
+    lead = aliased(Assignment)
+    current = and_(
+        lead.ticket_id == Ticket.id, lead.role == AssignmentRole.LEAD.value, lead.ended_at.is_(None)
+    )
+    return query.outerjoin(lead, current).outerjoin(Unit, Unit.id == lead.unit_id)
 
 
 def _text_match(session: Session, needle: str):  # type: ignore[no-untyped-def]

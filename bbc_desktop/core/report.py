@@ -13,13 +13,12 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bbc_desktop.core.calendar import WorkCalendar
 from bbc_desktop.core.domain import (
     AWAITING_RESULT,
-    AssignmentRole,
     Category,
     Grade,
     Satisfaction,
@@ -27,7 +26,9 @@ from bbc_desktop.core.domain import (
     Status,
 )
 from bbc_desktop.core.errors import ValidationError
-from bbc_desktop.db.models import Assignment, Ticket, Unit
+from bbc_desktop.core.queries import outerjoin_lead_unit
+from bbc_desktop.core.tickets import lateness
+from bbc_desktop.db.models import Ticket, Unit
 
 __all__ = ["LateItem", "ReportFigures", "UnitFigures", "report_figures"]
 
@@ -109,7 +110,6 @@ def report_figures(
 ) -> ReportFigures:
     if start > end:
         raise ValidationError("报告期的起始日不能晚于截止日")
-    lead = aliased(Assignment)
     query = (
         select(
             Ticket.number,
@@ -126,13 +126,6 @@ def report_figures(
             Ticket.satisfaction,
             Unit.name.label("unit_name"),
         )
-        .outerjoin(
-            lead,
-            and_(
-                lead.ticket_id == Ticket.id, lead.role == AssignmentRole.LEAD.value, lead.ended_at.is_(None)
-            ),
-        )
-        .outerjoin(Unit, Unit.id == lead.unit_id)
         .where(
             Ticket.accepted_at >= datetime.combine(start, datetime.min.time()),
             Ticket.accepted_at < datetime.combine(end + timedelta(days=1), datetime.min.time()),
@@ -149,7 +142,7 @@ def report_figures(
     to_result: list[int] = []
     late: list[LateItem] = []
     escalations: list[dict[str, str]] = []
-    for r in session.execute(query):
+    for r in session.execute(outerjoin_lead_unit(query)):
         if r.status == Status.VOIDED.value:
             voided += 1
             continue
@@ -166,16 +159,13 @@ def report_figures(
         if r.result_at is not None:
             with_result += 1
             figures[1] += 1
-            done = r.result_at.date()
-            to_result.append(calendar.workdays_between(accepted, done))
-            if done <= r.due_date:
-                on_time += 1
-            else:
-                figures[2] += 1
-                late.append(_late(r, unit, calendar.workdays_between(r.due_date, done), False))
-        elif r.status in _AWAITING and today > r.due_date:
+            to_result.append(calendar.workdays_between(accepted, r.result_at.date()))
+        late_by = lateness(r.status, r.due_date, r.result_at, today, calendar)
+        if late_by is None:
+            on_time += r.result_at is not None
+        else:
             figures[2] += 1
-            late.append(_late(r, unit, calendar.workdays_between(r.due_date, today), True))
+            late.append(_late(r, unit, late_by, r.result_at is None))
         if r.escalated_at is not None:
             escalations.append(
                 {

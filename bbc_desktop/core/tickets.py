@@ -123,12 +123,32 @@ def lead_assignment(ticket: Ticket) -> Assignment | None:
     return next((a for a in ticket.assignments if a.role == AssignmentRole.LEAD and a.ended_at is None), None)
 
 
+_AWAITING_VALUES = frozenset(s.value for s in AWAITING_RESULT)
+
+
 def co_assignments(ticket: Ticket) -> list[Assignment]:
     return [a for a in ticket.assignments if a.role == AssignmentRole.CO and a.ended_at is None]
 
 
 def is_overdue(ticket: Ticket, today: date) -> bool:
     return Status(ticket.status) in AWAITING_RESULT and today > ticket.due_date
+
+
+def lateness(
+    status: str, due_date: date, result_at: datetime | None, today: date, calendar: WorkCalendar
+) -> int | None:
+    """Working days a ticket went past its deadline, or None when it did not.
+
+    Late: its result came after the due date (counted to that day), or it still awaits a result
+    after the due date (counted to today). 0 means late by less than a whole working day.
+    The one rule for the ledger's 是否超期, the 通报 and the report's late list.
+    """
+    if result_at is not None:
+        done = result_at.date()
+        return calendar.workdays_between(due_date, done) if done > due_date else None
+    if status in _AWAITING_VALUES and today > due_date:
+        return calendar.workdays_between(due_date, today)
+    return None
 
 
 def _require(ticket: Ticket, action: Action, clock: Clock | None = None) -> Status | None:

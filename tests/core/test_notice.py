@@ -86,3 +86,27 @@ def test_notice_pdf_names_units_tickets_and_days(db, ctx, period):
         )
     )
     assert "均已按期办结，无超期情况" in empty
+
+
+@pytest.mark.parametrize(
+    ("status", "result_at", "expected"),
+    [
+        ("dispatched", None, 12),  # still open: counted to Monday 11-23
+        ("dispatched", datetime(2026, 11, 5, 17), None),  # answered on the due day
+        ("result_received", datetime(2026, 11, 10, 9), 3),  # answered Tuesday: Fri, Mon, Tue
+        ("result_received", datetime(2026, 11, 7, 9), 1),  # Saturday: Friday 11-06 counts
+        ("closed", None, None),  # finished without a result (e.g. explained): not late
+    ],
+)
+def test_lateness_is_one_rule(status, result_at, expected):
+    from bbc_desktop.core.calendar import WorkCalendar
+    from bbc_desktop.core.tickets import lateness
+
+    assert lateness(status, date(2026, 11, 5), result_at, date(2026, 11, 23), WorkCalendar()) == expected
+    # Due on a Friday, answered on the Saturday: late, but not by a whole working day.
+    assert (
+        lateness(
+            "result_received", date(2026, 11, 6), datetime(2026, 11, 7, 9), date(2026, 11, 23), WorkCalendar()
+        )
+        == 0
+    )
