@@ -10,10 +10,10 @@ import io
 from collections.abc import Sequence
 from pathlib import Path
 
-from bbc_desktop import version
 from bbc_desktop.core.errors import ValidationError
 from bbc_desktop.core.ledger import COLUMNS, LedgerRow
 from bbc_desktop.printing.fonts import chains, chinese_line_breaking
+from bbc_desktop.printing.pages import build, document
 
 __all__ = ["render_ledger", "write_ledger_pdf"]
 
@@ -27,7 +27,7 @@ def render_ledger(rows: Sequence[LedgerRow], title: str, text_font: str = "", ti
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+    from reportlab.platypus import LongTable, Paragraph, Spacer, TableStyle
 
     chinese_line_breaking()
     text, heading = chains(text_font, title_font)
@@ -47,19 +47,7 @@ def render_ledger(rows: Sequence[LedgerRow], title: str, text_font: str = "", ti
 
     buffer = io.BytesIO()
     size = landscape(A4)
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=size,
-        leftMargin=10 * mm,
-        rightMargin=10 * mm,
-        topMargin=10 * mm,
-        bottomMargin=12 * mm,
-        title=title,
-        creator=f"bbc-desktop {version()}",
-        producer=f"bbc-desktop {version()}",
-        initialFontName=text.primary,
-        initialFontSize=8,
-    )
+    doc = document(buffer, title, text.primary, size, (10, 10, 10, 12), size=8)
     unit = doc.width / sum(_SHARES)
     data = [[para(name, head) for name in COLUMNS]]
     data += [[para(value) for value in row.values()] for row in rows]
@@ -80,15 +68,8 @@ def render_ledger(rows: Sequence[LedgerRow], title: str, text_font: str = "", ti
         )
     )
 
-    def footer(canvas, document) -> None:  # type: ignore[no-untyped-def]
-        canvas.saveState()
-        canvas.setFont(text.primary, 8)
-        canvas.drawRightString(size[0] - 10 * mm, 6 * mm, f"第 {document.page} 页")
-        canvas.drawString(10 * mm, 6 * mm, f"共 {len(rows)} 件")
-        canvas.restoreState()
-
     story = [Paragraph(heading.markup(title, missing), title_style), Spacer(1, 3 * mm), table]
-    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    build(doc, story, text.primary, left_text=f"共 {len(rows)} 件", size=8)
     return buffer.getvalue()
 
 

@@ -7,10 +7,10 @@ import io
 from collections.abc import Sequence
 from datetime import date
 
-from bbc_desktop import version
 from bbc_desktop.core.notice import UnitLateness
 from bbc_desktop.core.slips import chinese_date
 from bbc_desktop.printing.fonts import chains, chinese_line_breaking
+from bbc_desktop.printing.pages import build, document
 
 __all__ = ["notice_title", "render_notice"]
 
@@ -44,7 +44,7 @@ def render_notice(
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import KeepTogether, LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+    from reportlab.platypus import KeepTogether, LongTable, Paragraph, Spacer, TableStyle
 
     chinese_line_breaking()
     text, heading = chains(text_font, title_font)
@@ -84,19 +84,7 @@ def render_notice(
             )
         )
     doc_buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        doc_buffer,
-        pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=16 * mm,
-        bottomMargin=16 * mm,
-        title=notice_title(district),
-        creator=f"bbc-desktop {version()}",
-        producer=f"bbc-desktop {version()}",
-        initialFontName=text.primary,
-        initialFontSize=11,
-    )
+    doc = document(doc_buffer, notice_title(district), text.primary, A4, (18, 18, 16, 16))
     unit_width = doc.width / sum(_SHARES)
     for index, unit in enumerate(units):
         heading_text = f"{_ordinal(index)}、{unit.unit}：超期 {len(unit.tickets)} 件"
@@ -136,11 +124,5 @@ def render_notice(
         p(chinese_date(today), ParagraphStyle("date", parent=body, alignment=2)),
     ]
 
-    def footer(canvas, document) -> None:  # type: ignore[no-untyped-def]
-        canvas.saveState()
-        canvas.setFont(text.primary, 8.5)
-        canvas.drawCentredString(A4[0] / 2, 9 * mm, f"第 {document.page} 页")
-        canvas.restoreState()
-
-    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    build(doc, story, text.primary)
     return doc_buffer.getvalue()

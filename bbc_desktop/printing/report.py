@@ -11,10 +11,10 @@ import io
 from collections.abc import Mapping
 from datetime import date
 
-from bbc_desktop import version
 from bbc_desktop.core.report import ReportFigures
 from bbc_desktop.core.slips import chinese_date
 from bbc_desktop.printing.fonts import chains, chinese_line_breaking
+from bbc_desktop.printing.pages import build, document
 from bbc_desktop.printing.slip import GRADE_COLOURS
 
 __all__ = ["SECTIONS", "draft_overview", "render_report", "report_title"]
@@ -64,7 +64,7 @@ def render_report(
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import KeepTogether, LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+    from reportlab.platypus import KeepTogether, LongTable, Paragraph, Spacer, TableStyle
 
     chinese_line_breaking()
     text, heading = chains(text_font, title_font)
@@ -195,27 +195,9 @@ def render_report(
     story += [Spacer(1, 10 * mm), p(window, right), p(chinese_date(issued_on), right)]
 
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=18 * mm,
-        bottomMargin=18 * mm,
-        title=report_title(district),
-        creator=f"bbc-desktop {version()}",
-        producer=f"bbc-desktop {version()}",
-        initialFontName=text.primary,
-        initialFontSize=11,
-    )
+    doc = document(buffer, report_title(district), text.primary, A4, (18, 18, 18, 18))
 
-    def footer(canvas, document) -> None:  # type: ignore[no-untyped-def]
-        canvas.saveState()
-        canvas.setFont(text.primary, 8.5)
-        canvas.drawCentredString(A4[0] / 2, 10 * mm, f"第 {document.page} 页")
-        canvas.restoreState()
-
-    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    build(doc, story, text.primary)
     return buffer.getvalue()
 
 
