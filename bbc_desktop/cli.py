@@ -77,10 +77,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_due(args: argparse.Namespace) -> int:
     from bbc_desktop.core.calendar import WorkCalendar
-    from bbc_desktop.core.domain import Grade, parse_enum
+    from bbc_desktop.core.domain import GRADES, Grade, parse_enum
     from bbc_desktop.core.validation import parse_datetime
 
-    grade = parse_enum(Grade, args.grade, "牌色")
+    grade = parse_enum(Grade, args.grade, "牌色", GRADES)
     accepted = parse_datetime(args.accepted)
     overrides: dict[Any, bool] = {}
     if args.db or _env_db():
@@ -178,7 +178,7 @@ def _print_table(rows: list[dict[str, Any]]) -> None:
                     row["grade_label"],
                     row["status_label"],
                     row["unit"] or "—",
-                    row["due"],
+                    row["due"] or "未定",
                     row["reporter"] if not row["confidential"] else "保密",
                     "、".join(flags),
                 ]
@@ -264,6 +264,22 @@ def cmd_notice(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_import_ledger(args: argparse.Namespace) -> int:
+    from bbc_desktop.core.legacy_import import import_ledger, preview
+    from bbc_desktop.io.legacy_ledger import read_legacy_ledger
+
+    ledger = read_legacy_ledger(args.file)
+    db = _open(args)
+    with db.session() as session:
+        ctx = _context(args)
+        result = preview(session, ctx, ledger) if args.preview else import_ledger(session, ctx, ledger)
+    print(f"工作表“{ledger.sheet}”，表头在第{ledger.header_line}行：" + "、".join(ledger.columns.values()))
+    for fate in result.fates:
+        print(fate.text)
+    print(("预览（未写入数据库）：" if args.preview else "已导入：") + result.summary)
+    return EXIT_OK
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from bbc_desktop.core.validation import parse_date
     from bbc_desktop.printing.documents import report_pdf, write_file
@@ -318,6 +334,8 @@ def cmd_show(args: argparse.Namespace) -> int:
         print("（办理期限为暂定：该年度节假日安排尚未录入）")
     if row["overdue"]:
         print(f"（已超期 {row['overdue_workdays']} 个工作日）")
+    if row["imported_from"]:
+        print(f"（从旧台账导入：{row['imported_from']}）")
     print("办理记录：")
     for event in row["history"]:
         label = EVENT_LABELS.get(event["kind"], event["kind"])
@@ -659,6 +677,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD", help="办理期限在此日及以前")
     p.add_argument("-o", "--output", required=True, metavar="文件.pdf")
     p.set_defaults(func=cmd_notice)
+
+    p = sub.add_parser(
+        "import-ledger", help="导入手工台账 Excel（.xlsx）为历史工单，逐行报告导入或跳过的原因"
+    )
+    p.add_argument("file", metavar="文件.xlsx")
+    p.add_argument("--preview", action="store_true", help="只预览每一行的结果，不写入数据库")
+    p.set_defaults(func=cmd_import_ledger)
 
     p = sub.add_parser("report", help="生成整改情况报告 PDF：bbc report --from 日期 --to 日期 -o 文件.pdf")
     p.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD", help="受理日期起")

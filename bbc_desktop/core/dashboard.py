@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bbc_desktop.core.calendar import WorkCalendar
-from bbc_desktop.core.domain import AWAITING_RESULT, Grade
+from bbc_desktop.core.domain import AWAITING_RESULT, GRADES, Grade
 from bbc_desktop.core.queries import TicketFilter, overdue_clause
 from bbc_desktop.db.models import Assignment, Ticket, Unit
 
@@ -59,7 +59,8 @@ def dashboard(session: Session, today: date, calendar: WorkCalendar) -> Dashboar
     grade_counts = {grade: n for grade, n in session.execute(grouped)}
     by_grade = [
         Figure(g.label, grade_counts.get(g.value, 0), TicketFilter(grades=(g,), awaiting=True))
-        for g in (Grade.RED, Grade.YELLOW, Grade.BLUE)
+        for g in (*GRADES, Grade.UNKNOWN)
+        if g in GRADES or grade_counts.get(g.value)  # 未定级: open imported tickets, when there are any
     ]
 
     def per_unit(condition) -> list[tuple[str, int]]:  # type: ignore[no-untyped-def]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
 from typing import TypeVar
 
@@ -10,10 +11,13 @@ class Grade(StrEnum):
     BLUE = "blue"
     YELLOW = "yellow"
     RED = "red"
+    # Only a ticket imported from a hand-kept ledger that did not record it: no deadline is counted
+    # until someone grades it (change_grade). Never chosen at intake (see GRADES).
+    UNKNOWN = "unknown"
 
     @property
     def label(self) -> str:
-        return {"blue": "蓝牌", "yellow": "黄牌", "red": "红牌"}[self.value]
+        return {"blue": "蓝牌", "yellow": "黄牌", "red": "红牌", "unknown": "未定级"}[self.value]
 
     @property
     def workdays(self) -> int:
@@ -28,7 +32,12 @@ class Grade(StrEnum):
             "yellow": "涉及多个局委需协调的：先由政务服务大厅协调解决，多次协调仍未解决的移交区纪委监委和督查局督办；"
             "5个工作日内答复",
             "red": "涉及相关政策需研究的：提交区政府相关领导研究解决；10个工作日内答复",
+            "unknown": "从旧台账导入、未记载牌色的工单：确定牌色后按相应期限计算办理期限",
         }[self.value]
+
+
+# The grades a ticket can be given, most urgent first (intake, change of grade, filters).
+GRADES: tuple[Grade, ...] = (Grade.RED, Grade.YELLOW, Grade.BLUE)
 
 
 class Status(StrEnum):
@@ -172,19 +181,21 @@ class AssignmentRole(StrEnum):
 E = TypeVar("E", bound=StrEnum)
 
 
-def parse_enum(enum: type[E], value: str | E, what: str) -> E:
-    """Turn user text (code or Chinese label) into an enum member, or raise a Chinese ValidationError."""
+def parse_enum(enum: type[E], value: str | E, what: str, allowed: Sequence[E] | None = None) -> E:
+    """Turn user text (code or Chinese label) into an enum member, or raise a Chinese ValidationError.
+
+    ``allowed`` narrows the members the user may choose (e.g. GRADES: never "unknown").
+    """
     from bbc_desktop.core.errors import ValidationError
 
-    if isinstance(value, enum):
-        return value
-    text = str(value).strip()
+    members = list(enum) if allowed is None else list(allowed)
+    text = value.value if isinstance(value, enum) else str(value).strip()
     if not text:
         raise ValidationError(f"请选择{what}")
-    for member in enum:
+    for member in members:
         if text == member.value or text == getattr(member, "label", None):
             return member
-    choices = "、".join(f"{m.value}（{getattr(m, 'label', m.value)}）" for m in enum)
+    choices = "、".join(f"{m.value}（{getattr(m, 'label', m.value)}）" for m in members)
     raise ValidationError(f"{what}“{text}”无效，应为：{choices}")
 
 
@@ -210,4 +221,5 @@ EVENT_LABELS: dict[str, str] = {
     "attachment_added": "添加附件",
     "identity_revealed": "查看保密信息",
     "printed": "打印",
+    "imported": "从旧台账导入",
 }

@@ -39,16 +39,19 @@ class LedgerRow:
     accepted_at: datetime
     result: str
     finished_at: datetime | None
-    grade: str  # 红牌 / 黄牌 / 蓝牌
+    grade: str  # 红牌 / 黄牌 / 蓝牌 / 未定级
     unit: str
-    due_date: date
+    due_date: date | None  # None: imported, grade unknown
     due_provisional: bool
     status: str
     overdue: str  # 是 / 否: past the due date without a result, or the result came after it
 
     def values(self) -> tuple[object, ...]:
         """In the order of ``COLUMNS``."""
-        due = self.due_date.isoformat() + ("（暂定）" if self.due_provisional else "")
+        if self.due_date is None:
+            due = "未定"
+        else:
+            due = self.due_date.isoformat() + ("（暂定）" if self.due_provisional else "")
         return (
             self.number,
             self.reporter,
@@ -96,6 +99,7 @@ def ledger_rows(
             Ticket.content,
             Account.display_name,
             Account.username,
+            Ticket.received_by_name,
             Ticket.accepted_at,
             Ticket.result_text,
             Ticket.explanation,
@@ -131,7 +135,7 @@ def ledger_rows(
                 reporter=reporter,
                 phone=phone,
                 matter=r.content,
-                received_by=r.display_name or r.username or "",
+                received_by=r.display_name or r.username or r.received_by_name,
                 accepted_at=r.accepted_at,
                 result=r.result_text or r.explanation,
                 finished_at=finished,

@@ -90,6 +90,10 @@ def escalation_target(grade: Grade, overdue: bool) -> str:
     raise TransitionError("蓝牌工单只有在超期未办结时才能移交区纪委监委和督查局督办")
 
 
+# Actions that count a deadline or follow from the grade: an imported ticket is graded first.
+_NEED_A_GRADE = frozenset({Action.DISPATCH, Action.REASSIGN, Action.RESOLVE_ON_SPOT, Action.ESCALATE})
+
+
 def require(
     action: Action,
     status: Status,
@@ -113,6 +117,8 @@ def require(
         raise TransitionError(
             f"工单当前状态为“{status.label}”，不能{action.label}（只有{allowed}的工单可以）"
         )
+    if grade is Grade.UNKNOWN and action in _NEED_A_GRADE:
+        raise TransitionError(f"该工单从旧台账导入，尚未确定牌色，不能{action.label}：请先调整牌色")
     if action is Action.RESOLVE_ON_SPOT and grade is not Grade.BLUE:
         raise TransitionError("只有蓝牌工单可以当场解决；请先将牌色调整为蓝牌，或转办承办单位")
     if action is Action.ESCALATE and grade is not None:

@@ -144,12 +144,17 @@ def queue_ids(
     # The overdue tickets lead the queue order (awaiting a result, due date passed), so they are the
     # leading run of ids found among all overdue tickets: a look at the queue index, whatever the
     # filter, instead of running a text search a second time.
+    # Imported tickets not yet graded have no due date and sort before them (NULL first): skipped.
     late = set(_plain_ids(session, select(Ticket.id).where(overdue_clause(today))))
+    undated = set(
+        _plain_ids(session, select(Ticket.id).where(Ticket.status.in_(_AWAITING), Ticket.due_date.is_(None)))
+    )
     overdue = 0
     for ticket_id in ids:
-        if ticket_id not in late:
+        if ticket_id in late:
+            overdue += 1
+        elif ticket_id not in undated or overdue:
             break
-        overdue += 1
     return QueueIds(ids=ids, overdue=overdue)
 
 
@@ -257,14 +262,14 @@ def summary(ticket: Ticket, today: date, calendar: WorkCalendar) -> dict[str, An
         "phone": ticket.reporter.phone,
         "content": ticket.content,
         "accepted_at": ticket.accepted_at.isoformat(timespec="minutes"),
-        "received_by": ticket.received_by.display_name if ticket.received_by else "",
+        "received_by": ticket.received_by.display_name if ticket.received_by else ticket.received_by_name,
         "unit": lead.unit.name if lead else None,
         "co_units": [a.unit.name for a in co_assignments(ticket)],
-        "due": ticket.due_date.isoformat(),
+        "due": ticket.due_date.isoformat() if ticket.due_date else None,
         "provisional": ticket.due_provisional,
         "overdue": overdue,
         "overdue_workdays": calendar.workdays_between(ticket.due_date, today) if overdue else 0,
-        "due_soon": awaiting and calendar.is_due_soon(ticket.due_date, today),
+        "due_soon": awaiting and ticket.due_date is not None and calendar.is_due_soon(ticket.due_date, today),
         "dispatch_note": ticket.dispatch_note,
         "result": ticket.result_text,
         "result_at": ticket.result_at.isoformat(timespec="minutes") if ticket.result_at else None,
@@ -273,6 +278,7 @@ def summary(ticket: Ticket, today: date, calendar: WorkCalendar) -> dict[str, An
         "satisfaction": ticket.satisfaction,
         "escalated_to": ticket.escalated_to,
         "closed_at": ticket.closed_at.isoformat(timespec="minutes") if ticket.closed_at else None,
+        "imported_from": ticket.import_source or None,
         "void_reason": ticket.void_reason,
     }
 
@@ -339,7 +345,7 @@ class QueueRow:
     confidential: bool
     unit: str
     accepted_at: datetime
-    due_date: date
+    due_date: date | None  # None: imported, grade unknown
     provisional: bool
     content: str
     overdue: bool
@@ -402,8 +408,8 @@ def queue_rows(session: Session, ids: list[int], today: date, calendar: WorkCale
             due_date=r.due_date,
             provisional=r.due_provisional,
             content=r[-1] or "",
-            overdue=awaiting and today > r.due_date,
-            due_soon=awaiting and today <= r.due_date <= soon_until,
+            overdue=awaiting and r.due_date is not None and today > r.due_date,
+            due_soon=awaiting and r.due_date is not None and today <= r.due_date <= soon_until,
         )
     return [rows[i] for i in ids if i in rows]
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from bbc_desktop.core.calendar import WorkCalendar
 from bbc_desktop.core.domain import (
     AWAITING_RESULT,
+    GRADES,
     Category,
     Grade,
     Satisfaction,
@@ -187,7 +188,10 @@ def report_figures(
         end=end.isoformat(),
         total=total,
         voided=voided,
-        by_grade={g.label: grades[g.label] for g in (Grade.RED, Grade.YELLOW, Grade.BLUE)},
+        # 未定级 (imported tickets) only when there are any: a report of the program's own tickets has three.
+        by_grade={
+            g.label: grades[g.label] for g in (*GRADES, Grade.UNKNOWN) if g in GRADES or grades[g.label]
+        },
         by_category={
             **{c.label: categories[c.label] for c in Category},
             UNCATEGORISED: categories[UNCATEGORISED],
@@ -213,7 +217,7 @@ def _late(row, unit: str, workdays: int, still_open: bool) -> LateItem:  # type:
         number=row.number,
         unit=unit,
         grade=Grade(row.grade).label,
-        due_date=row.due_date.isoformat(),
+        due_date=row.due_date.isoformat(),  # a late ticket has a deadline
         late_workdays=workdays,
         open=still_open,
     )

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from bbc_desktop.core.context import Context
 from bbc_desktop.core.domain import Grade, ReporterKind, Source
+from bbc_desktop.core.errors import ValidationError
 from bbc_desktop.core.settings import all_settings
 from bbc_desktop.core.tickets import add_event, co_assignments, lead_assignment
 from bbc_desktop.db.models import Ticket
@@ -107,7 +108,16 @@ def _reporter(ticket: Ticket) -> tuple[str, str]:
     return name, reporter.phone
 
 
+def _require_deadline(ticket: Ticket, paper: str) -> date:
+    if ticket.due_date is None:
+        raise ValidationError(
+            f"工单 {ticket.number} 从旧台账导入，尚未确定牌色，没有办理期限，不能打印{paper}：请先调整牌色"
+        )
+    return ticket.due_date
+
+
 def slip_data(session: Session, ticket: Ticket, today: date) -> SlipData:
+    due = _require_deadline(ticket, "交办单")
     settings = all_settings(session)
     lead = lead_assignment(ticket)
     co = [a.unit.name for a in co_assignments(ticket)]
@@ -126,7 +136,7 @@ def slip_data(session: Session, ticket: Ticket, today: date) -> SlipData:
         reporter=name,
         phone=phone,
         content=ticket.content,
-        due=chinese_date(ticket.due_date),
+        due=chinese_date(due),
         due_provisional=ticket.due_provisional,
         dispatch_note=ticket.dispatch_note,
         dispatch_date=chinese_date(dispatched) if dispatched else "",
@@ -145,6 +155,7 @@ def slip_data(session: Session, ticket: Ticket, today: date) -> SlipData:
 
 
 def receipt_data(session: Session, ticket: Ticket, today: date) -> ReceiptData:
+    due = _require_deadline(ticket, "受理回执")
     settings = all_settings(session)
     lead = lead_assignment(ticket)
     name, _phone = _reporter(ticket)
@@ -153,7 +164,7 @@ def receipt_data(session: Session, ticket: Ticket, today: date) -> ReceiptData:
     follow_up = [
         f"请妥善保存本回执。凭受理编号 {ticket.number} 可向窗口查询办理进度"
         + (f"（电话 {phone}）。" if phone else "。"),
-        f"承办单位应于{chinese_date(ticket.due_date)}前办结并答复；逾期未获答复的，可凭本回执向窗口反映。",
+        f"承办单位应于{chinese_date(due)}前办结并答复；逾期未获答复的，可凭本回执向窗口反映。",
         "您反映的情况将依规办理，涉及个人信息的，窗口予以保密。",
     ]
     return ReceiptData(
@@ -162,7 +173,7 @@ def receipt_data(session: Session, ticket: Ticket, today: date) -> ReceiptData:
         reporter=name,
         accepted=chinese_time(ticket.accepted_at),
         grade=Grade(ticket.grade),
-        due=chinese_date(ticket.due_date),
+        due=chinese_date(due),
         due_provisional=ticket.due_provisional,
         unit=lead.unit.name if lead else "尚未转办",
         window_phone=phone,

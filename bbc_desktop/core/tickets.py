@@ -20,6 +20,7 @@ from bbc_desktop.core.calendar import Clock, WorkCalendar
 from bbc_desktop.core.context import Context
 from bbc_desktop.core.domain import (
     AWAITING_RESULT,
+    GRADES,
     AssignmentRole,
     Category,
     ComplaintForm,
@@ -131,18 +132,23 @@ def co_assignments(ticket: Ticket) -> list[Assignment]:
 
 
 def is_overdue(ticket: Ticket, today: date) -> bool:
-    return Status(ticket.status) in AWAITING_RESULT and today > ticket.due_date
+    return (
+        ticket.due_date is not None and Status(ticket.status) in AWAITING_RESULT and today > ticket.due_date
+    )
 
 
 def lateness(
-    status: str, due_date: date, result_at: datetime | None, today: date, calendar: WorkCalendar
+    status: str, due_date: date | None, result_at: datetime | None, today: date, calendar: WorkCalendar
 ) -> int | None:
     """Working days a ticket went past its deadline, or None when it did not.
 
     Late: its result came after the due date (counted to that day), or it still awaits a result
     after the due date (counted to today). 0 means late by less than a whole working day.
-    The one rule for the ledger's 是否超期, the 通报 and the report's late list.
+    The one rule for the ledger's 是否超期, the 通报 and the report's late list. A ticket without
+    a deadline (imported, grade unknown) is never late.
     """
+    if due_date is None:
+        return None
     if result_at is not None:
         done = result_at.date()
         return calendar.workdays_between(due_date, done) if done > due_date else None
@@ -198,7 +204,7 @@ def _active_unit(session: Session, name_or_id: str | int, what: str) -> Unit:
 def register(session: Session, ctx: Context, intake: Intake) -> Ticket:
     """受理: validate the intake, issue the number, and dispatch at once when a lead unit is given."""
     now = ctx.clock.now()
-    grade = parse_enum(Grade, intake.grade, "牌色")
+    grade = parse_enum(Grade, intake.grade, "牌色", GRADES)
     kind = parse_enum(ReporterKind, intake.kind, "反映人类型")
     source = parse_enum(Source, intake.source, "案件来源")
     form = parse_enum(ComplaintForm, intake.form, "反映形式")
@@ -533,7 +539,7 @@ def change_grade(
     """调整牌色, with a reason; the deadline is recomputed from where the clock started."""
     ticket = _resolve(session, ticket)
     target = _require(ticket, Action.CHANGE_GRADE)
-    new = parse_enum(Grade, grade, "牌色")
+    new = parse_enum(Grade, grade, "牌色", GRADES)
     reason = clean_text(reason, "调整理由", limit=MAX_NOTE, required=True, multiline=True)
     if new.value == ticket.grade:
         raise ValidationError(f"工单已是{new.label}")
@@ -567,6 +573,8 @@ def recompute_deadlines(session: Session, ctx: Context, years: set[int]) -> int:
     changed = 0
     awaiting = [s.value for s in AWAITING_RESULT]
     for ticket in session.scalars(select(Ticket).where(Ticket.status.in_(awaiting))):
+        if ticket.due_date is None:  # imported and not graded yet: no deadline to move
+            continue
         if (
             ticket.clock_start.year not in years
             and ticket.due_date.year not in years

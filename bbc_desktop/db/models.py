@@ -17,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -122,9 +123,11 @@ class Ticket(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     number: Mapped[str] = mapped_column(String(40), unique=True)
     year: Mapped[int] = mapped_column(Integer)
-    seq: Mapped[int] = mapped_column(Integer)
+    # None for a ticket imported from a hand-kept ledger: it keeps its old number and takes none of
+    # the year's sequence, which stays gapless.
+    seq: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(20), index=True)
-    grade: Mapped[str] = mapped_column(String(10), index=True)
+    grade: Mapped[str] = mapped_column(String(10), index=True)  # "unknown" only for imported tickets
     source: Mapped[str] = mapped_column(String(16), default="visit")
     category: Mapped[str | None] = mapped_column(String(2), default=None)
     form: Mapped[str] = mapped_column(String(10), default="oral")
@@ -134,7 +137,8 @@ class Ticket(Base):
     content: Mapped[str] = mapped_column(Text)
     accepted_at: Mapped[datetime] = mapped_column(DateTime, index=True)
     received_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), default=None)
-    due_date: Mapped[date] = mapped_column(Date, index=True)
+    # None while the grade is unknown (an imported ticket): no deadline is counted until it is graded.
+    due_date: Mapped[date | None] = mapped_column(Date, index=True)
     due_provisional: Mapped[bool] = mapped_column(Boolean, default=False)
     # Where the deadline is counted from: the acceptance, or a later reassignment / reopening.
     clock_start: Mapped[datetime] = mapped_column(DateTime)
@@ -160,6 +164,11 @@ class Ticket(Base):
     archived_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
     void_reason: Mapped[str] = mapped_column(Text, default="")
     voided_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    # A ticket imported from a hand-kept Excel ledger (io/legacy_import.py): the fingerprint of its
+    # row, so that importing the same ledger again adds nothing, and where it came from.
+    import_key: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
+    import_source: Mapped[str] = mapped_column(String(300), default="")
+    received_by_name: Mapped[str] = mapped_column(String(64), default="")  # 受理人 as the old ledger wrote it
     # Optimistic locking: a save based on an old version is refused (several counters).
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
@@ -257,3 +266,28 @@ class Attachment(Base):
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), default=None)
 
     ticket: Mapped[Ticket] = relationship(back_populates="attachments")
+
+
+class IssuedReport(Base):
+    """An issued 整改情况报告, archived unchanged: the PDF, its hash, and the figures and texts it was made from.
+
+    Issuing a period again adds a new version; no row is ever updated or deleted.
+    """
+
+    __tablename__ = "issued_reports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    start: Mapped[date] = mapped_column(Date)
+    end: Mapped[date] = mapped_column(Date)
+    version: Mapped[int] = mapped_column(Integer)
+    issued_at: Mapped[datetime] = mapped_column(DateTime)
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), default=None)
+    title: Mapped[str] = mapped_column(String(200))
+    texts: Mapped[dict[str, Any]] = mapped_column(JSON)
+    figures: Mapped[dict[str, Any]] = mapped_column(JSON)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+
+    issued_by: Mapped[Account | None] = relationship(lazy="joined")
+
+    __table_args__ = (UniqueConstraint("start", "end", "version", name="uq_issued_reports_version"),)

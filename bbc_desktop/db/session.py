@@ -87,7 +87,7 @@ def _alembic_config(connection):  # type: ignore[no-untyped-def]
 
 # The newest migration's revision (tests/db/test_migrations.py checks it against the scripts). When
 # the database already has it, opening needs neither Alembic nor its scripts: 0.2 s less at start.
-SCHEMA_REVISION = "0005"
+SCHEMA_REVISION = "0006"
 
 
 def _current_revision(engine: Engine) -> str | None:
@@ -106,12 +106,26 @@ def migrate(engine: Engine) -> bool:
     from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory
 
-    with engine.begin() as connection:
-        cfg = _alembic_config(connection)
-        head = ScriptDirectory.from_config(cfg).get_current_head()
-        if MigrationContext.configure(connection).get_current_revision() == head:
-            return False
-        command.upgrade(cfg, "head")
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as connection:
+        if sqlite:
+            # A migration that rebuilds a table (batch mode) drops the old one, which foreign keys
+            # would refuse; outside a transaction, so that the pragma takes effect. Checked below.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()  # ends SQLAlchemy's autobegun transaction (pysqlite issued no BEGIN)
+        try:
+            with connection.begin():
+                cfg = _alembic_config(connection)
+                head = ScriptDirectory.from_config(cfg).get_current_head()
+                if MigrationContext.configure(connection).get_current_revision() == head:
+                    return False
+                command.upgrade(cfg, "head")
+                if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
+                    raise RuntimeError("foreign key check failed after the schema upgrade")
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
     return True
 
 

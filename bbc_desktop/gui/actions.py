@@ -13,7 +13,7 @@ from ``ACTION_GROUPS``, one button per Action, so the buttons cannot drift from 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -44,7 +44,7 @@ from bbc_desktop.core import lifecycle
 from bbc_desktop.core import tickets as t
 from bbc_desktop.core.calendar import WorkCalendar
 from bbc_desktop.core.context import Context
-from bbc_desktop.core.domain import ComplaintForm, Grade, ReplyMethod, Satisfaction, Status
+from bbc_desktop.core.domain import GRADES, ComplaintForm, Grade, ReplyMethod, Satisfaction, Status
 from bbc_desktop.core.errors import BbcError, TransitionError
 from bbc_desktop.core.lifecycle import Action
 from bbc_desktop.core.queries import find_by_number, summary
@@ -191,7 +191,7 @@ class Field:
     key: str
     label: str
     kind: str
-    choices: type[StrEnum] | None = None
+    choices: Iterable[StrEnum] | None = None  # an enum, or a tuple of its members
     placeholder: str = ""
     must_choose: bool = False  # a choice with no default; the operator picks one
 
@@ -239,7 +239,7 @@ ACTION_FIELDS: dict[Action, tuple[Field, ...]] = {
         Field("note", "说明", "text"),
     ),
     Action.CHANGE_GRADE: (
-        Field("grade", "新牌色", "choice", Grade),
+        Field("grade", "新牌色", "choice", GRADES),
         Field("rule", "牌色标准", "info"),
         Field("preview", "新的办理期限", "info"),
         Field("reason", "调整理由", "text"),

@@ -41,6 +41,7 @@ from bbc_desktop.core.attachments import add_attachment, attachment_file
 from bbc_desktop.core.domain import (
     AWAITING_RESULT,
     EVENT_LABELS,
+    GRADES,
     Category,
     ComplaintForm,
     Grade,
@@ -62,7 +63,7 @@ from bbc_desktop.gui.worker import run_async
 EMPTY_TEXT = "请在左侧队列中选择工单"
 LOADING_TEXT = "正在读取工单……"
 
-GRADE_COLOURS = {"red": "#dc2626", "yellow": "#eab308", "blue": "#2563eb"}
+GRADE_COLOURS = {"red": "#dc2626", "yellow": "#eab308", "blue": "#2563eb", "unknown": "#b0b7c0"}
 OVERDUE_STYLE = "color: #b91c1c; font-weight: bold;"
 SOON_STYLE = "color: #b45309; font-weight: bold;"
 MUTED_STYLE = "color: #64748b;"
@@ -191,7 +192,7 @@ def load_detail(state: AppState, ticket_id: int) -> TicketDetail:
             linked=linked,
             attachments=attachments,
             today=today,
-            days_left=calendar.workdays_between(today, ticket.due_date),
+            days_left=calendar.workdays_between(today, ticket.due_date) if ticket.due_date else 0,
             masked=masked,
         )
 
@@ -203,6 +204,8 @@ def _iso(value: datetime | None) -> str | None:
 def due_text(detail: TicketDetail) -> tuple[str, str]:
     """The deadline line and its style: days left while the result is awaited, red once overdue."""
     info = detail.info
+    if info["due"] is None:
+        return "未定（从旧台账导入，尚未确定牌色）", MUTED_STYLE
     due = date.fromisoformat(info["due"])
     parts: list[str] = ["暂定"] if info["provisional"] else []
     style = ""
@@ -439,7 +442,11 @@ class DetailPane(QWidget):
         chip = self.label("gradeChip")
         chip.setStyleSheet(f"background: {colour}; border: 1px solid #334155; border-radius: 3px;")
         chip.setToolTip(grade.label)
-        self.label("gradeLabel").setText(f"{grade.label}（{grade.workdays}个工作日内答复）")
+        self.label("gradeLabel").setText(
+            f"{grade.label}（{grade.workdays}个工作日内答复）"
+            if grade in GRADES
+            else f"{grade.label}（请调整牌色）"
+        )
         self.label("gradeLabel").setToolTip(grade.rule)
         status = self.label("statusLabel")
         status.setText(info["status_label"])
@@ -456,6 +463,8 @@ class DetailPane(QWidget):
             "该年度节假日安排尚未录入，期限按周末和固定节日推算，录入后自动重新计算"
             if info["provisional"]
             else f"{grade.label}{grade.workdays}个工作日，自{_minutes(info['clock_start'])}起算"
+            if grade in GRADES
+            else f"导入自 {info.get('imported_from') or '旧台账'}"
         )
 
     def _fill_reporter(self, detail: TicketDetail) -> None:

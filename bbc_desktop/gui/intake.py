@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 
 from bbc_desktop.core import lifecycle
 from bbc_desktop.core.calendar import WorkCalendar
-from bbc_desktop.core.domain import Category, ComplaintForm, Grade, ReporterKind, Source, Status
+from bbc_desktop.core.domain import GRADES, Category, ComplaintForm, Grade, ReporterKind, Source, Status
 from bbc_desktop.core.errors import BbcError, TransitionError, ValidationError
 from bbc_desktop.core.lifecycle import Action
 from bbc_desktop.core.queries import possible_repeats
@@ -243,7 +243,7 @@ class IntakeForm(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.body)
-        self.setStyleSheet(STYLE + "".join(_grade_style(g) for g in Grade))
+        self.setStyleSheet(STYLE + "".join(_grade_style(g) for g in GRADES))
 
         self.message_label = self._child(QLabel, "messageLabel")
         self.person_radio = self._child(QRadioButton, "personRadio")
@@ -265,7 +265,7 @@ class IntakeForm(QWidget):
         self.content_edit = self._child(QPlainTextEdit, "contentEdit")
         self.content_count = self._child(QLabel, "contentCount")
         self.grade_buttons: dict[Grade, QPushButton] = {
-            g: self._child(QPushButton, f"{g.value}Button") for g in Grade
+            g: self._child(QPushButton, f"{g.value}Button") for g in GRADES
         }
         self.grade_rule = self._child(QLabel, "gradeRule")
         self.due_label = self._child(QLabel, "dueLabel")

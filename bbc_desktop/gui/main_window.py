@@ -93,6 +93,9 @@ class MainWindow(QMainWindow):
             "超期通报(&T)…", None, "按办理期限生成超期办理情况通报（PDF），报督查局、纪委监委"
         )
         self.export_action = self._action("导出全部数据(&E)…", None, "导出全部工单及办理记录（JSON）")
+        self.import_ledger_action = self._action(
+            "导入旧台账(&I)…", None, "将手工登记的 Excel 台账逐行导入为历史工单，导入前先预览每一行"
+        )
         self.quit_action = self._action("退出(&X)", QKeySequence.StandardKey.Quit)
         self.find_action = self._action(
             "查找工单(&F)", QKeySequence.StandardKey.Find, "在队列中搜索编号、姓名、电话、内容"
@@ -112,6 +115,7 @@ class MainWindow(QMainWindow):
         self.about_action = self._action("关于(&A)")
         self.new_action.triggered.connect(self.new_intake)
         self.export_action.triggered.connect(self.export_all)
+        self.import_ledger_action.triggered.connect(self.import_ledger)
         self.ledger_action.triggered.connect(self.export_ledger)
         self.notice_action.triggered.connect(self.make_notice)
         self.print_slips_action.triggered.connect(lambda: self.print_selected("slip"))
@@ -136,6 +140,7 @@ class MainWindow(QMainWindow):
             self.ledger_action,
             self.notice_action,
             self.export_action,
+            self.import_ledger_action,
             self.find_action,
             self.refresh_action,
             self.overdue_action,
@@ -155,6 +160,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.ledger_action)
         file_menu.addAction(self.notice_action)
         file_menu.addAction(self.export_action)
+        file_menu.addAction(self.import_ledger_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         view_menu = bar.addMenu("查看(&V)")
@@ -378,6 +384,17 @@ class MainWindow(QMainWindow):
             lambda count: self.statusBar().showMessage(f"已导出工单 {count} 件到 {path}", 10000),
             self.show_error,
         )
+
+    def import_ledger(self) -> None:
+        """导入旧台账: the wizard; the queue and reminders are read again once tickets came in."""
+        state = self.state
+        if state is None:
+            return
+        from bbc_desktop.gui.legacy_import import ImportLedgerWizard
+
+        wizard = ImportLedgerWizard(state, self)
+        wizard.imported.connect(lambda _count: self.refresh())
+        wizard.exec()
 
     def export_ledger(self) -> None:
         """导出台账: the period (and, if wished, the queue's filters), then .xlsx or PDF, in the background."""

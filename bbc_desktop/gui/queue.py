@@ -68,7 +68,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.exc import SQLAlchemyError
 
 from bbc_desktop.core.calendar import WorkCalendar
-from bbc_desktop.core.domain import Grade, Status
+from bbc_desktop.core.domain import GRADES, Grade, Status
 from bbc_desktop.core.errors import BbcError
 from bbc_desktop.core.privacy import mask_name, mask_phone
 from bbc_desktop.core.queries import (
@@ -132,10 +132,26 @@ HEADERS: tuple[str, ...] = (
 
 # The card colour itself (marker) and a light tint of it (row background); the text always names
 # the grade too, so neither colour-blind operators nor a grey screen lose it.
-GRADE_COLOURS: dict[Grade, str] = {Grade.RED: "#d32f2f", Grade.YELLOW: "#f0b400", Grade.BLUE: "#1e63c6"}
-_GRADE_BORDERS: dict[Grade, str] = {Grade.RED: "#8e1b1b", Grade.YELLOW: "#8a6500", Grade.BLUE: "#123d7a"}
-_GRADE_TINTS: dict[Grade, str] = {Grade.RED: "#fdeceb", Grade.YELLOW: "#fff6d9", Grade.BLUE: "#e9f1fc"}
-_GRADE_ORDER: tuple[Grade, ...] = (Grade.RED, Grade.YELLOW, Grade.BLUE)
+# 未定级 (imported from an old ledger): a grey card, no tint.
+GRADE_COLOURS: dict[Grade, str] = {
+    Grade.RED: "#d32f2f",
+    Grade.YELLOW: "#f0b400",
+    Grade.BLUE: "#1e63c6",
+    Grade.UNKNOWN: "#b0b7c0",
+}
+_GRADE_BORDERS: dict[Grade, str] = {
+    Grade.RED: "#8e1b1b",
+    Grade.YELLOW: "#8a6500",
+    Grade.BLUE: "#123d7a",
+    Grade.UNKNOWN: "#5f6b7a",
+}
+_GRADE_TINTS: dict[Grade, str] = {
+    Grade.RED: "#fdeceb",
+    Grade.YELLOW: "#fff6d9",
+    Grade.BLUE: "#e9f1fc",
+    Grade.UNKNOWN: "#ffffff",
+}
+_GRADE_ORDER: tuple[Grade, ...] = (*GRADES, Grade.UNKNOWN)  # the filter's choices
 _TEXT = "#1f2933"  # explicit, so the light tints stay readable under a dark system palette
 _OVERDUE_TEXT = "#9b1c1c"
 _DUE_SOON_TEXT = "#8a4b00"
@@ -420,11 +436,14 @@ class QueueModel(QAbstractTableModel):
                 else f"下一个工作日（{r.due_date.month}月{r.due_date.day}日）"
             )
             hint_tips.append(f"{when}到期，承办单位尚未办结")
+        if r.due_date is None:
+            hints.append("未定级")
+            hint_tips.append("从旧台账导入，尚未确定牌色，没有办理期限：请调整牌色")
         if r.provisional:
             hints.append("期限暂定")
             hint_tips.append("该年度节假日安排尚未录入，办理期限按周末和法定节日暂算")
         # isoformat, not strftime: strftime imports a module per call, and PySide hooks every import.
-        due = r.due_date.isoformat() + ("（暂定）" if r.provisional else "")
+        due = "未定" if r.due_date is None else r.due_date.isoformat() + ("（暂定）" if r.provisional else "")
         texts = (
             grade.label,
             r.number,

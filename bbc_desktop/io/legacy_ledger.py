@@ -223,7 +223,7 @@ def _read(
         if row.accepted_at is None and not _text(cells.get("accepted_at")):
             row.flags.append("缺受理时间")
         if not row.result:
-            row.flags.append("缺处理结果（按未办结导入）")
+            row.flags.append("缺处理结果，按未办结导入")
     return LegacyLedger(
         path=source,
         sheet=sheet,

@@ -292,3 +292,25 @@ def test_report_pdf(bbc, tmp_path):
     )  # late: in the list
     code, _, err = bbc("report", "--from", "2026-11-01", "--to", "2026-11-30", "-o", str(tmp_path / "r.docx"))
     assert code == 1 and "只能导出为 .pdf" in err
+
+
+def test_import_ledger_preview_then_import_then_nothing_again(bbc):
+    fixture = str(Path(__file__).parents[1] / "fixtures" / "legacy-ledger-2025.xlsx")
+    code, out, err = bbc("import-ledger", fixture, "--preview")
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0].startswith("工作表“台账”，表头在第2行：工单编号、办理对象")
+    assert sum(line.startswith("第") for line in lines) == 26  # every row's fate
+    assert "第8行：导入为 导入-2025-001（缺工单编号；缺处理结果，按未办结导入）" in lines
+    assert "第28行：跳过（表尾签名行）" in lines
+    assert lines[-1].startswith("预览（未写入数据库）：")
+    assert bbc("list")[1] == "（没有符合条件的工单）\n共 0 件（超期 0 件）\n"
+    code, out, _ = bbc("import-ledger", fixture)
+    assert code == 0 and out.splitlines()[-1].startswith("已导入：“legacy-ledger-2025.xlsx”共 26 行：导入 24 件")
+    listed = bbc("list", "--grade", "未定级")[1].splitlines()
+    assert listed[-1] == "共 24 件（超期 0 件）"
+    assert "导入-2025-001\t未定级\t已受理\t—\t未定\t孙某某\t" in listed
+    code, out, _ = bbc("import-ledger", fixture)
+    assert "导入 0 件" in out.splitlines()[-1] and "第4行：跳过（此前已导入为工单 2025-002）" in out
+    code, _, err = bbc("import-ledger", __file__)
+    assert code == 1 and err.startswith("错误：无法读取 Excel 文件")

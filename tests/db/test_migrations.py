@@ -117,3 +117,64 @@ def test_schema_revision_names_the_newest_migration(tmp_path):
     with engine.connect() as connection:
         head = ScriptDirectory.from_config(_alembic_config(connection)).get_current_head()
     assert head == SCHEMA_REVISION
+
+
+def test_upgrade_rebuilding_tickets_keeps_data_search_and_queue_index(tmp_path):
+    """0006 rebuilds the tickets table on SQLite: history, triggers and the queue index survive."""
+    from alembic import command
+    from sqlalchemy import select
+
+    from bbc_desktop.core import tickets as t
+    from bbc_desktop.core.calendar import FixedClock
+    from bbc_desktop.core.context import Context
+    from bbc_desktop.core.queries import TicketFilter, queue_ids
+    from bbc_desktop.db.models import Event, Ticket
+    from bbc_desktop.db.session import _alembic_config
+
+    path = tmp_path / "v5.sqlite3"
+    ctx = Context(clock=FixedClock(datetime(2026, 11, 23, 9, 30)), operator="王芳")
+    # The 0005 schema, filled through plain SQL as a 0005 program would have.
+    engine = make_engine(resolve_url(path))
+    with engine.connect() as connection:
+        command.upgrade(_alembic_config(connection), "0005")
+        connection.commit()
+        connection.exec_driver_sql(
+            "INSERT INTO reporters (kind, name, company, phone) VALUES ('person', '张三', '', '13800000000')"
+        )
+        connection.exec_driver_sql("INSERT INTO number_sequences (year, last_seq) VALUES (2026, 1)")
+        connection.exec_driver_sql(
+            "INSERT INTO tickets (number, year, seq, status, grade, source, form, confidential, anonymous,"
+            " reporter_id, content, accepted_at, due_date, due_provisional, clock_start, dispatch_note,"
+            " on_the_spot, result_text, result_signer, result_phone, reply_text, visit_notes, visit_by,"
+            " explanation, escalated_to, close_note, void_reason, version, updated_at) VALUES"
+            " ('BBC-2026-0001', 2026, 1, 'registered', 'blue', 'visit', 'oral', 0, 0, 1, '营业执照变更窗口推诿',"
+            " '2026-11-20 10:00:00', '2026-11-25', 0, '2026-11-20 10:00:00', '', 0, '', '', '', '', '', '',"
+            " '', '', '', '', 1, '2026-11-20 10:00:00')"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO events (ticket_id, at, kind, note) VALUES (1, '2026-11-20 10:00:00', 'registered', '')"
+        )
+        connection.commit()
+    engine.dispose()
+
+    db = open_database(path)  # 0005 -> head, rebuilding tickets
+    with db.engine.connect() as connection:
+        names = {
+            row[0]
+            for row in connection.exec_driver_sql("SELECT name FROM sqlite_master WHERE tbl_name = 'tickets'")
+        }
+        assert {"ix_tickets_queue", "ticket_search_insert", "ticket_search_chars_update"} <= names
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert connection.exec_driver_sql("PRAGMA foreign_key_check").first() is None
+    with db.session() as s:
+        calendar = t.load_calendar(s)
+        assert list(queue_ids(s, TicketFilter(text="执照"), ctx.clock.today(), calendar).ids) == [1]
+        assert s.scalar(select(Event.kind).where(Event.ticket_id == 1)) == "registered"
+        new = t.register(s, ctx, t.Intake(content="新的反映：不动产窗口", name="李四", phone="13900000000"))
+        assert new.seq == 2  # the year's sequence carries on
+    with db.session() as s:
+        assert list(queue_ids(s, TicketFilter(text="不动产"), ctx.clock.today(), t.load_calendar(s)).ids) == [
+            2
+        ]
+        assert s.scalar(select(Ticket.seq).where(Ticket.id == 1)) == 1
+    db.dispose()

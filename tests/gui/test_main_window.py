@@ -349,3 +349,30 @@ def test_dashboard_numbers_filter_the_queue(qtbot, window, db, ctx):
             listed = list(s.scalars(filtered_ids(s, top.filter, ctx.clock.today())))
         assert window.queue.model.rowCount() == top.count == len(listed)
     dashboard.close()
+
+
+def test_import_ledger_from_the_menu_refreshes_the_queue(qtbot, window, db, monkeypatch):
+    from pathlib import Path
+
+    from PySide6.QtWidgets import QWizard
+
+    from bbc_desktop.gui.legacy_import import ImportLedgerWizard
+
+    fixture = Path(__file__).parents[1] / "fixtures" / "legacy-ledger-2025.xlsx"
+    attach(qtbot, window, db)
+    assert window.queue.model.rowCount() == 0
+
+    def run(wizard: ImportLedgerWizard) -> int:
+        wizard.show()
+        wizard.file_page.path_edit.setText(str(fixture))
+        wizard.button(QWizard.WizardButton.NextButton).click()
+        wizard.button(QWizard.WizardButton.CommitButton).click()
+        wizard.accept()
+        return 1
+
+    monkeypatch.setattr(ImportLedgerWizard, "exec", run)
+    window.import_ledger_action.trigger()
+    qtbot.waitUntil(lambda: window.queue.model.rowCount() == 24, timeout=TIMEOUT)
+    # The open imported tickets (no deadline yet) lead the queue, marked 未定级.
+    first = window.queue.model.index(0, 0).data()
+    assert first == "未定级"

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from bbc_desktop.core import tickets as t
 from bbc_desktop.core.demo import generate
-from bbc_desktop.core.domain import AWAITING_RESULT, Grade, Status
+from bbc_desktop.core.domain import AWAITING_RESULT, GRADES, Grade, Status
 from bbc_desktop.core.privacy import mask_name, mask_phone
 from bbc_desktop.core.queries import TicketFilter, filtered_ids
 from bbc_desktop.db.models import Ticket, Unit
@@ -400,7 +400,7 @@ def test_selection_follows_the_ticket_across_filters(qtbot, db, ctx, demo):
     change_and_wait(qtbot, pane, pane.refresh)
     assert pane.current_ticket_id() == target
     assert selected == [target]  # kept, not announced again
-    other = next(g for g in Grade if g.value != grade)
+    other = next(g for g in GRADES if g.value != grade)
     change_and_wait(qtbot, pane, lambda: pane.filter_bar.grade_combo.setCurrentText(other.label))
     assert pane.current_ticket_id() is None
     change_and_wait(qtbot, pane, lambda: pane.filter_bar.grade_combo.setCurrentIndex(0))

@@ -43,7 +43,7 @@ def test_the_fixture_every_row_has_a_fate():
     assert (
         open_case.result == ""
         and open_case.finished_at is None
-        and "缺处理结果（按未办结导入）" in open_case.flags
+        and "缺处理结果，按未办结导入" in open_case.flags
     )
     nameless = next(r for r in ledger.to_import if not r.number)
     assert nameless.line == 8 and nameless.reporter == "孙某某" and "缺工单编号" in nameless.flags

@@ -8,7 +8,7 @@ import pytest
 from pdf_tools import barcodes, hits, pdf_fonts, pdf_text, squeeze, stream_text
 
 from bbc_desktop.core import tickets as t
-from bbc_desktop.core.domain import Grade
+from bbc_desktop.core.domain import GRADES, Grade
 from bbc_desktop.core.errors import NotFound, ValidationError
 from bbc_desktop.printing.documents import receipts_pdf, slips_pdf
 from bbc_desktop.printing.fonts import MISSING_MARK
@@ -103,13 +103,13 @@ def test_slip_has_every_label_of_attachment_2_and_the_tickets_values(db, ctx):
         assert squeeze(value) in text, value
 
 
-@pytest.mark.parametrize("grade", list(Grade))
+@pytest.mark.parametrize("grade", GRADES)
 def test_grade_is_ticked_in_black_and_white(db, ctx, grade):
     number = _dispatched(
         db, ctx, grade=grade.value, co_units=[] if grade is not Grade.YELLOW else ["区民政局"]
     )
     text = squeeze(pdf_text(_slip(db, ctx, number)))
-    for each in Grade:
+    for each in GRADES:
         box = "■" if each is grade else "□"
         assert f"{each.label}{box}" in text
 

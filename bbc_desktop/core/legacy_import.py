@@ -1,0 +1,252 @@
+"""Importing a hand-kept Excel 台账 as historical tickets (``bbc import-ledger``, the import wizard).
+
+Each row that :func:`bbc_desktop.io.legacy_ledger.read_legacy_ledger` found becomes one ticket, or
+is skipped with its reason; the result lists every row's fate, so nothing disappears silently.
+
+An imported ticket:
+
+- keeps the ledger's 工单编号 when it is free (else the number gets a suffix, and a flag says so);
+  a row without a number gets ``导入-{year}-{n}``. It takes no sequence number of its year.
+- has grade ``unknown`` (未定级) and no due date: the old ledger did not record a grade, and a
+  deadline is counted only once someone grades it (调整牌色, from the original acceptance time);
+- is closed (已结案) when the row has a result, with the 办结时间 as its result and closing time;
+  otherwise it is awaiting a result (已受理) and appears in the queue;
+- remembers the row's fingerprint (``import_key``): importing the same ledger again adds nothing,
+  and a later, longer version of the ledger adds only its new rows;
+- has an ``imported`` event holding what the row said that has no column of its own (序号, 备注,
+  the flags), with the file and line it came from.
+
+Everything happens in the caller's transaction: :func:`preview` runs the same import and rolls it
+back, so the preview shows exactly the numbers and fates the import will have.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import orjson
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bbc_desktop.core.context import Context
+from bbc_desktop.core.domain import ComplaintForm, Grade, ReporterKind, Source, Status
+from bbc_desktop.core.tickets import add_event
+from bbc_desktop.core.validation import MAX_COMPANY, MAX_CONTENT, MAX_NAME
+from bbc_desktop.db.models import Reporter, Ticket
+from bbc_desktop.io.legacy_ledger import LegacyLedger, LegacyRow
+
+__all__ = ["ImportResult", "RowFate", "import_ledger", "preview"]
+
+# A 办理对象 ending like this is a company or an organisation, not a person.
+_ORGANISATION = re.compile(
+    r"(公司|经营部|商行|超市|商店|门市部|厂|店|合作社|事务所|中心|医院|学校|协会|工作室|部)$"
+)
+_NUMBER_LIMIT = 40  # Ticket.number
+
+
+@dataclass(frozen=True)
+class RowFate:
+    line: int
+    imported: bool
+    number: str = ""  # the ticket's number, when imported (or the earlier ticket's, when already imported)
+    reason: str = ""  # why skipped
+    flags: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        if not self.imported:
+            return f"第{self.line}行：跳过（{self.reason}）"
+        note = f"（{'；'.join(self.flags)}）" if self.flags else ""
+        return f"第{self.line}行：导入为 {self.number}{note}"
+
+
+@dataclass
+class ImportResult:
+    source: str
+    fates: list[RowFate] = field(default_factory=list)
+
+    @property
+    def imported(self) -> int:
+        return sum(1 for f in self.fates if f.imported)
+
+    @property
+    def skipped(self) -> int:
+        return sum(1 for f in self.fates if not f.imported)
+
+    @property
+    def flagged(self) -> int:
+        return sum(1 for f in self.fates if f.imported and f.flags)
+
+    @property
+    def summary(self) -> str:
+        return (
+            f"“{self.source}”共 {len(self.fates)} 行：导入 {self.imported} 件"
+            f"（其中 {self.flagged} 件有待核实的情况），跳过 {self.skipped} 行"
+        )
+
+
+def _fingerprint(row: LegacyRow, occurrence: int) -> str:
+    """What the row says (not where it stands), so that re-sorting the ledger changes nothing."""
+    content = [
+        row.number,
+        row.reporter,
+        row.phone,
+        row.matter,
+        row.received_by,
+        row.accepted_at.isoformat() if row.accepted_at else "",
+        row.result,
+        row.finished_at.isoformat() if row.finished_at else "",
+        occurrence,  # two identical rows in one ledger are two tickets
+    ]
+    return hashlib.sha256(orjson.dumps(content)).hexdigest()
+
+
+def _reporter(session: Session, text: str, phone: str) -> Reporter:
+    text = text[:MAX_COMPANY]
+    if text and _ORGANISATION.search(text):
+        kind, name, company = ReporterKind.COMPANY.value, "", text
+    else:
+        kind, name, company = ReporterKind.PERSON.value, text[:MAX_NAME], ""
+    reporter = session.scalar(
+        select(Reporter)
+        .where(Reporter.kind == kind, Reporter.name == name)
+        .where(Reporter.company == company, Reporter.phone == phone)
+        .limit(1)
+    )
+    if reporter is None:
+        reporter = Reporter(kind=kind, name=name, company=company, phone=phone)
+        session.add(reporter)
+    return reporter
+
+
+def _free_number(session: Session, wanted: str, year: int, taken: set[str]) -> str:
+    def free(number: str) -> bool:
+        return (
+            number not in taken and session.scalar(select(Ticket.id).where(Ticket.number == number)) is None
+        )
+
+    if wanted:
+        wanted = wanted[: _NUMBER_LIMIT - 8]
+        if free(wanted):
+            return wanted
+        for n in range(1, 1000):
+            candidate = f"{wanted}-导入{n}"
+            if free(candidate):
+                return candidate
+    for n in range(1, 100000):
+        candidate = f"导入-{year}-{n:03d}"
+        if free(candidate):
+            return candidate
+    raise RuntimeError("no free number")  # pragma: no cover - 100 000 imported rows without a number
+
+
+def import_ledger(session: Session, ctx: Context, ledger: LegacyLedger) -> ImportResult:
+    """Import every row of ``ledger`` that is not yet in the database; the caller commits."""
+    now = ctx.clock.now().replace(microsecond=0)
+    result = ImportResult(source=ledger.path.name)
+    seen: Counter[str] = Counter()
+    taken: set[str] = set()
+    for row in ledger.rows:
+        if row.skipped:
+            result.fates.append(RowFate(row.line, False, reason=row.skipped))
+            continue
+        first = _fingerprint(row, 0)
+        key = _fingerprint(row, seen[first])
+        seen[first] += 1
+        earlier = session.scalar(select(Ticket.number).where(Ticket.import_key == key))
+        if earlier is not None:
+            result.fates.append(
+                RowFate(row.line, False, number=earlier, reason=f"此前已导入为工单 {earlier}")
+            )
+            continue
+        result.fates.append(_import_row(session, ctx, ledger, row, key, now, taken))
+    session.flush()
+    return result
+
+
+def _import_row(
+    session: Session,
+    ctx: Context,
+    ledger: LegacyLedger,
+    row: LegacyRow,
+    key: str,
+    now: datetime,
+    taken: set[str],
+) -> RowFate:
+    flags = list(row.flags)
+    accepted = row.accepted_at
+    if accepted is None:
+        accepted = row.finished_at or now
+        flags.append("受理时间按办结时间记" if row.finished_at else "受理时间按导入时间记")
+    if accepted > now:
+        flags.append("受理时间晚于今天，按原样导入")
+    finished = row.finished_at
+    if finished is not None and finished.date() < accepted.date():
+        flags.append("办结时间早于受理时间，按原样导入")
+    number = _free_number(session, row.number, accepted.year, taken)
+    taken.add(number)
+    if row.number and number != row.number[:_NUMBER_LIMIT]:
+        flags.append(f"工单编号“{row.number}”已被占用，改为 {number}")
+    content = row.matter
+    if len(content) > MAX_CONTENT:  # never silently cut: the whole text stays in the event
+        content = content[:MAX_CONTENT]
+        flags.append("反映事项过长，工单中为节选，全文见导入记录")
+    closed = bool(row.result)
+    ticket = Ticket(
+        number=number,
+        year=accepted.year,
+        seq=None,
+        status=(Status.CLOSED if closed else Status.REGISTERED).value,
+        grade=Grade.UNKNOWN.value,
+        source=Source.OTHER.value,
+        category=None,
+        form=ComplaintForm.ORAL.value,
+        reporter=_reporter(session, row.reporter, row.phone),
+        content=content,
+        accepted_at=accepted,
+        received_by_name=row.received_by[:64],
+        due_date=None,
+        due_provisional=False,
+        clock_start=accepted,
+        result_text=row.result,
+        result_at=finished if closed else None,
+        closed_at=(finished or accepted) if closed else None,
+        close_note="从旧台账导入的已办结事项" if closed else "",
+        import_key=key,
+        import_source=f"{ledger.path.name[:250]} 第{row.line}行",
+        updated_at=now,
+    )
+    session.add(ticket)
+    after: dict[str, object] = {
+        "number": number,
+        "grade": Grade.UNKNOWN,
+        "status": ticket.status,
+        "file": ledger.path.name,
+        "sheet": ledger.sheet,
+        "line": row.line,
+    }
+    if row.number:
+        after["ledger_number"] = row.number
+    if row.extra:
+        after["extra"] = row.extra
+    if flags:
+        after["flags"] = flags
+    if content != row.matter:
+        after["matter"] = row.matter
+    note = f"导入自“{ledger.path.name}”第{row.line}行"
+    if flags:
+        note += "；" + "；".join(flags)
+    add_event(session, ctx, ticket, "imported", after=after, note=note)
+    return RowFate(row.line, True, number=number, flags=tuple(flags))
+
+
+def preview(session: Session, ctx: Context, ledger: LegacyLedger) -> ImportResult:
+    """What :func:`import_ledger` would do, row by row, leaving the database as it was."""
+    try:
+        return import_ledger(session, ctx, ledger)
+    finally:
+        session.rollback()

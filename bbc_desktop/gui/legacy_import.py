@@ -1,0 +1,229 @@
+"""导入旧台账: a wizard that reads a hand-kept Excel ledger, shows every row's fate, then imports it.
+
+1. 选择文件 — the .xlsx; read at once (``io.legacy_ledger``) with a clear message if it is not a ledger.
+2. 预览 — every row under the header: 导入 (with what needs checking) or 跳过 (with why); the numbers
+   shown are the ones the import will give (``core.legacy_import.preview`` runs it and rolls back).
+3. 完成 — the same table from the real import, in one transaction: all rows or none.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from bbc_desktop.core.errors import BbcError
+from bbc_desktop.core.legacy_import import ImportResult, import_ledger, preview
+from bbc_desktop.gui.state import AppState
+from bbc_desktop.io.legacy_ledger import LegacyLedger, read_legacy_ledger
+
+__all__ = ["ImportLedgerWizard"]
+
+COLUMNS = ("行号", "结果", "工单编号", "办理对象", "反映事项", "说明")
+_SKIPPED = QColor("#eef0f3")
+_FLAGGED = QColor("#fff4d6")
+
+
+def fill_table(table: QTableWidget, ledger: LegacyLedger, result: ImportResult) -> None:
+    rows = {row.line: row for row in ledger.rows}
+    table.setRowCount(len(result.fates))
+    for index, fate in enumerate(result.fates):
+        row = rows[fate.line]
+        values = (
+            str(fate.line),
+            "导入" if fate.imported else "跳过",
+            fate.number,
+            row.reporter,
+            row.matter,
+            "；".join(fate.flags) if fate.imported else fate.reason,
+        )
+        for column, value in enumerate(values):
+            item = QTableWidgetItem(value)
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+            if column == 4:
+                item.setToolTip(value)
+            if not fate.imported:
+                item.setBackground(_SKIPPED)
+            elif fate.flags:
+                item.setBackground(_FLAGGED)
+            table.setItem(index, column, item)
+    table.resizeColumnsToContents()
+    table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Interactive)
+    table.setColumnWidth(4, min(table.columnWidth(4), 320))
+
+
+def _table() -> QTableWidget:
+    table = QTableWidget(0, len(COLUMNS))
+    table.setHorizontalHeaderLabels(COLUMNS)
+    table.verticalHeader().hide()
+    table.horizontalHeader().setStretchLastSection(True)
+    table.setWordWrap(False)
+    return table
+
+
+class _FilePage(QWizardPage):
+    def __init__(self, wizard: ImportLedgerWizard) -> None:
+        super().__init__()
+        self.owner = wizard
+        self.setTitle("选择旧台账文件")
+        self.setSubTitle(
+            "选择手工登记的“办不成事”台账（Excel .xlsx）。程序按列名识别表头（工单编号、办理对象、联系电话、"
+            "反映事项……），每一行导入为一件历史工单，牌色记为“未定级”。下一步先预览，不会写入数据。"
+        )
+        self.path_edit = QLineEdit()
+        self.path_edit.setObjectName("ledgerPathEdit")
+        self.path_edit.setPlaceholderText("台账文件路径")
+        browse = QPushButton("浏览(&B)…")
+        browse.clicked.connect(self.browse)
+        self.error_label = QLabel()
+        self.error_label.setObjectName("importErrorLabel")
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #b91c1c;")
+        line = QHBoxLayout()
+        line.addWidget(self.path_edit, 1)
+        line.addWidget(browse)
+        layout = QVBoxLayout(self)
+        layout.addLayout(line)
+        layout.addWidget(self.error_label)
+        layout.addStretch(1)
+        self.path_edit.textChanged.connect(lambda: self.completeChanged.emit())
+
+    def isComplete(self) -> bool:
+        return bool(self.path_edit.text().strip())
+
+    def browse(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "选择旧台账", "", "Excel 工作簿 (*.xlsx)")
+        if path:
+            self.path_edit.setText(path)
+
+    def validatePage(self) -> bool:
+        self.error_label.clear()
+        path = Path(self.path_edit.text().strip())
+        if not path.is_file():
+            self.error_label.setText(f"找不到文件“{path}”")
+            return False
+        try:
+            ledger = read_legacy_ledger(path)
+            state = self.owner.state
+            with state.session() as session:
+                result = preview(session, state.ctx, ledger)
+        except BbcError as exc:
+            self.error_label.setText(exc.message)
+            return False
+        self.owner.ledger, self.owner.planned = ledger, result
+        return True
+
+
+class _PreviewPage(QWizardPage):
+    def __init__(self, wizard: ImportLedgerWizard) -> None:
+        super().__init__()
+        self.owner = wizard
+        self.setTitle("预览")
+        self.summary = QLabel()
+        self.summary.setObjectName("previewSummary")
+        self.summary.setWordWrap(True)
+        self.table = _table()
+        self.table.setObjectName("previewTable")
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #b91c1c;")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.error_label)
+        self.setCommitPage(True)  # no way back once imported
+
+    def initializePage(self) -> None:
+        ledger, result = self.owner.ledger, self.owner.planned
+        assert ledger is not None and result is not None
+        self.setSubTitle(
+            f"工作表“{ledger.sheet}”第{ledger.header_line}行为表头（{'、'.join(ledger.columns.values())}）。"
+            "黄色行导入后需核实，灰色行不导入。"
+        )
+        self.summary.setText(result.summary + "。确认无误后点击“导入”。")
+        fill_table(self.table, ledger, result)
+        self.setButtonText(QWizard.WizardButton.CommitButton, f"导入 {result.imported} 件(&I)")
+        self.error_label.clear()
+
+    def isComplete(self) -> bool:
+        return self.owner.planned is not None and self.owner.planned.imported > 0
+
+    def validatePage(self) -> bool:
+        ledger = self.owner.ledger
+        assert ledger is not None
+        state = self.owner.state
+        try:
+            with state.session() as session:
+                self.owner.done_result = import_ledger(session, state.ctx, ledger)
+        except BbcError as exc:
+            self.error_label.setText(exc.message + "（未导入任何一行）")
+            return False
+        self.owner.imported.emit(self.owner.done_result.imported)
+        return True
+
+
+class _DonePage(QWizardPage):
+    def __init__(self, wizard: ImportLedgerWizard) -> None:
+        super().__init__()
+        self.owner = wizard
+        self.setTitle("导入完成")
+        self.summary = QLabel()
+        self.summary.setObjectName("doneSummary")
+        self.summary.setWordWrap(True)
+        self.table = _table()
+        self.table.setObjectName("doneTable")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+
+    def initializePage(self) -> None:
+        ledger, result = self.owner.ledger, self.owner.done_result
+        assert ledger is not None and result is not None
+        self.summary.setText(
+            result.summary
+            + "。导入的工单牌色为“未定级”，未办结的在队列最前；确定牌色后按受理时间计算办理期限。"
+        )
+        fill_table(self.table, ledger, result)
+
+
+class ImportLedgerWizard(QWizard):
+    """The three steps; ``imported(count)`` once the tickets are in the database."""
+
+    imported = Signal(int)
+
+    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.ledger: LegacyLedger | None = None
+        self.planned: ImportResult | None = None
+        self.done_result: ImportResult | None = None
+        self.setWindowTitle("导入旧台账")
+        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+        for button, text in (
+            (QWizard.WizardButton.BackButton, "< 上一步(&B)"),
+            (QWizard.WizardButton.NextButton, "下一步(&N) >"),
+            (QWizard.WizardButton.FinishButton, "完成"),
+            (QWizard.WizardButton.CancelButton, "取消"),
+        ):
+            self.setButtonText(button, text)
+        self.file_page = _FilePage(self)
+        self.preview_page = _PreviewPage(self)
+        self.done_page = _DonePage(self)
+        for page in (self.file_page, self.preview_page, self.done_page):
+            self.addPage(page)
+        self.resize(960, 620)
