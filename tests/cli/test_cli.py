@@ -306,7 +306,9 @@ def test_import_ledger_preview_then_import_then_nothing_again(bbc):
     assert lines[-1].startswith("预览（未写入数据库）：")
     assert bbc("list")[1] == "（没有符合条件的工单）\n共 0 件（超期 0 件）\n"
     code, out, _ = bbc("import-ledger", fixture)
-    assert code == 0 and out.splitlines()[-1].startswith("已导入：“legacy-ledger-2025.xlsx”共 26 行：导入 24 件")
+    assert code == 0 and out.splitlines()[-1].startswith(
+        "已导入：“legacy-ledger-2025.xlsx”共 26 行：导入 24 件"
+    )
     listed = bbc("list", "--grade", "未定级")[1].splitlines()
     assert listed[-1] == "共 24 件（超期 0 件）"
     assert "导入-2025-001\t未定级\t已受理\t—\t未定\t孙某某\t" in listed
