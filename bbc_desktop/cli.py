@@ -282,12 +282,15 @@ def cmd_import_ledger(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from bbc_desktop.core.validation import parse_date
-    from bbc_desktop.printing.documents import report_pdf, write_file
+    from bbc_desktop.printing.documents import issue_report, report_docx, report_pdf, write_file
 
     start, end = parse_date(args.start, "起始日期"), parse_date(args.end, "截止日期")
     target = Path(args.output)
-    if target.suffix.lower() != ".pdf":
-        raise ValidationError(f"整改情况报告目前只能导出为 .pdf 文件，而不是“{target.name}”")
+    kind = target.suffix.lower()
+    if kind not in (".pdf", ".docx"):
+        raise ValidationError(f"整改情况报告只能导出为 .pdf 或 .docx 文件，而不是“{target.name}”")
+    if args.issue and kind != ".pdf":
+        raise ValidationError("签发存档的是 PDF：请用 -o 文件.pdf")
     texts = {
         "情况概述": args.overview or "",
         "存在问题": args.problems or "",
@@ -295,9 +298,44 @@ def cmd_report(args: argparse.Namespace) -> int:
     }
     db = _open(args)
     with db.session() as session:
-        pdf, total = report_pdf(session, start, end, _context_default().clock.today(), texts)
-    write_file(target, pdf)
-    print(f"已生成整改情况报告（受理 {total} 件）：{target}")
+        if args.issue:
+            issued = issue_report(session, _context(args), start, end, texts)
+            data, total, version = bytes(issued.pdf), issued.figures["total"], issued.version
+        else:
+            make = report_pdf if kind == ".pdf" else report_docx
+            data, total = make(session, start, end, _context_default().clock.today(), texts)
+    write_file(target, data)
+    if args.issue:
+        print(f"已签发整改情况报告第{version}版（受理 {total} 件），已存档：{target}")
+    else:
+        print(f"已生成整改情况报告（受理 {total} 件）：{target}")
+    return EXIT_OK
+
+
+def cmd_issued(args: argparse.Namespace) -> int:
+    from bbc_desktop.core.report_archive import check_intact, get_issued, issued_reports
+    from bbc_desktop.printing.documents import write_file
+
+    db = _open(args)
+    with db.session() as session:
+        if args.id is None:
+            reports = issued_reports(session)
+            if not reports:
+                print("（尚无已签发的整改情况报告）")
+            for r in reports:
+                state = "完好" if r.intact else "校验不符"
+                print(
+                    f"{r.id}\t{r.label}\t{r.issued_at.isoformat(sep=' ', timespec='minutes')}\t{r.issued_by}\t{state}"
+                )
+            return EXIT_OK if all(r.intact for r in reports) else EXIT_USER
+        report = get_issued(session, args.id)
+        data, intact = bytes(report.pdf), check_intact(report)
+    if not intact:
+        raise ValidationError(f"已签发报告 {args.id} 的内容与签发时的校验值不一致，可能已被改动，未导出")
+    if not args.output:
+        raise ValidationError("请用 -o 文件.pdf 指定导出位置")
+    write_file(Path(args.output), data)
+    print(f"已导出已签发报告 {args.id}：{args.output}")
     return EXIT_OK
 
 
@@ -685,14 +723,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--preview", action="store_true", help="只预览每一行的结果，不写入数据库")
     p.set_defaults(func=cmd_import_ledger)
 
-    p = sub.add_parser("report", help="生成整改情况报告 PDF：bbc report --from 日期 --to 日期 -o 文件.pdf")
+    p = sub.add_parser(
+        "report", help="生成整改情况报告：bbc report --from 日期 --to 日期 -o 文件.pdf|文件.docx [--issue]"
+    )
     p.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD", help="受理日期起")
     p.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD", help="受理日期止")
-    p.add_argument("-o", "--output", required=True, metavar="文件.pdf")
+    p.add_argument("-o", "--output", required=True, metavar="文件.pdf|文件.docx")
     p.add_argument("--overview", metavar="文字", help="情况概述（不填则按统计数据起草）")
     p.add_argument("--problems", metavar="文字", help="存在问题")
     p.add_argument("--measures", metavar="文字", help="整改措施")
+    p.add_argument("--issue", action="store_true", help="签发：PDF 原样存档（再次签发为新版本）")
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("issued", help="列出已签发的整改情况报告；--id N -o 文件.pdf 导出其存档原件")
+    p.add_argument("--id", type=int, metavar="N", help="已签发报告的编号（见列表第一列）")
+    p.add_argument("-o", "--output", metavar="文件.pdf")
+    p.set_defaults(func=cmd_issued)
 
     p = sub.add_parser("show", help="查看一件工单及其办理记录")
     p.add_argument("number", help="受理编号")

@@ -222,4 +222,5 @@ EVENT_LABELS: dict[str, str] = {
     "identity_revealed": "查看保密信息",
     "printed": "打印",
     "imported": "从旧台账导入",
+    "report_issued": "签发整改情况报告",
 }

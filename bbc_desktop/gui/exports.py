@@ -76,11 +76,10 @@ class PeriodDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(
-            QLabel(
-                "台账按附件3的列导出（工单编号、办理对象……办结时间），其后为牌色、承办单位、办理期限、状态、是否超期。"
-            )
-        )
+        intro_label = QLabel(intro)
+        intro_label.setObjectName("periodIntro")
+        intro_label.setWordWrap(True)
+        layout.addWidget(intro_label)
         layout.addLayout(form)
         layout.addWidget(self.use_queue_check)
         layout.addWidget(self.message)

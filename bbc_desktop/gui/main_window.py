@@ -92,6 +92,11 @@ class MainWindow(QMainWindow):
         self.notice_action = self._action(
             "超期通报(&T)…", None, "按办理期限生成超期办理情况通报（PDF），报督查局、纪委监委"
         )
+        self.report_action = self._action(
+            "整改情况报告(&G)…",
+            "Ctrl+Shift+G",
+            "按报告期起草、编辑整改情况报告，导出 PDF 或 Word，签发存档；查看已签发的各版本",
+        )
         self.export_action = self._action("导出全部数据(&E)…", None, "导出全部工单及办理记录（JSON）")
         self.import_ledger_action = self._action(
             "导入旧台账(&I)…", None, "将手工登记的 Excel 台账逐行导入为历史工单，导入前先预览每一行"
@@ -118,6 +123,7 @@ class MainWindow(QMainWindow):
         self.import_ledger_action.triggered.connect(self.import_ledger)
         self.ledger_action.triggered.connect(self.export_ledger)
         self.notice_action.triggered.connect(self.make_notice)
+        self.report_action.triggered.connect(self.open_report)
         self.print_slips_action.triggered.connect(lambda: self.print_selected("slip"))
         self.print_receipts_action.triggered.connect(lambda: self.print_selected("receipt"))
         self.quit_action.triggered.connect(self.close)
@@ -139,6 +145,7 @@ class MainWindow(QMainWindow):
             self.print_receipts_action,
             self.ledger_action,
             self.notice_action,
+            self.report_action,
             self.export_action,
             self.import_ledger_action,
             self.find_action,
@@ -159,6 +166,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.ledger_action)
         file_menu.addAction(self.notice_action)
+        file_menu.addAction(self.report_action)
         file_menu.addAction(self.export_action)
         file_menu.addAction(self.import_ledger_action)
         file_menu.addSeparator()
@@ -414,6 +422,18 @@ class MainWindow(QMainWindow):
             lambda count: self.statusBar().showMessage(f"已导出台账 {count} 件：{target}", 15000),
             self.show_error,
         )
+
+    def open_report(self) -> None:
+        """整改情况报告: the editor and the archive of issued versions."""
+        state = self.state
+        if state is None:
+            return
+        from bbc_desktop.gui.report import ReportDialog
+
+        dialog = ReportDialog(state, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        self.report_dialog = dialog
 
     def make_notice(self) -> None:
         """超期通报: a period of due dates, then the PDF, made in the background."""

@@ -10,7 +10,6 @@ the tickets' history.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,13 +33,22 @@ from PySide6.QtWidgets import (
 from bbc_desktop.core.errors import BbcError
 from bbc_desktop.gui.state import AppState
 from bbc_desktop.gui.worker import run_async
+from bbc_desktop.printing.raster import PDFIUM_LOCK  # one lock for every use of PDFium in the process
 
-__all__ = ["PAPERS", "Document", "PreviewDialog", "PrintError", "make_document", "open_preview", "print_pdf"]
+__all__ = [
+    "PAPERS",
+    "Document",
+    "PreviewDialog",
+    "PrintError",
+    "make_document",
+    "open_preview",
+    "print_pdf",
+    "show_pdf",
+]
 
 PAPERS = {"slip": "交办单", "receipt": "受理回执"}
 MAX_BATCH = 500  # slips in one preview; more at once is surely a mis-selection
 PRINT_DPI = 300  # enough for text and the barcode; a 600 dpi A4 page would be 140 MB of pixels
-_pdfium_lock = threading.Lock()  # PDFium is not thread-safe: one document operation at a time
 
 
 class PrintError(BbcError):
@@ -51,15 +59,18 @@ class PrintError(BbcError):
 class Document:
     """A made PDF and what the window needs to show it."""
 
-    paper: str  # "slip" / "receipt"
+    paper: str  # "slip" / "receipt", or "" for a paper about no ticket in particular (a report)
     ticket_ids: tuple[int, ...]
     numbers: tuple[str, ...]
     pdf: bytes
     pages: int
     missing: frozenset[str]
+    name: str = ""  # the title of a paper about no ticket in particular
 
     @property
     def title(self) -> str:
+        if self.name:
+            return self.name
         what = PAPERS[self.paper]
         if len(self.numbers) == 1:
             return f"{what} {self.numbers[0]}"
@@ -67,6 +78,8 @@ class Document:
 
     @property
     def file_name(self) -> str:
+        if self.name:
+            return self.name
         return f"{self.numbers[0]}-{PAPERS[self.paper]}" + (
             f"等{len(self.numbers)}份" if len(self.numbers) > 1 else ""
         )
@@ -102,7 +115,7 @@ def page_size(pdf_document, index: int = 0) -> QPageSize:  # type: ignore[no-unt
 
 def _render(pdf_document, index: int, dpi: float) -> QImage:  # type: ignore[no-untyped-def]
     """One page as an RGB image at ``dpi``."""
-    with _pdfium_lock:
+    with PDFIUM_LOCK:
         bitmap = pdf_document[index].render(scale=dpi / 72, rev_byteorder=True)
         image = QImage(bitmap.buffer, bitmap.width, bitmap.height, bitmap.stride, QImage.Format.Format_RGB888)
         return image.copy()  # own the pixels: the bitmap's buffer is freed with it
@@ -282,7 +295,7 @@ class PreviewDialog(QDialog):
 
     def _close_pdf(self) -> None:
         if self._pdf is not None:
-            with _pdfium_lock:
+            with PDFIUM_LOCK:
                 self._pdf.close()
             self._pdf = None
 
@@ -351,6 +364,8 @@ class PreviewDialog(QDialog):
 
     def _record(self, how: str) -> None:
         document, state, on_recorded = self.document, self.state, self.on_recorded
+        if not document.ticket_ids:
+            return  # a report: nothing goes into any ticket's history
         parent = self.parentWidget()
 
         def done(_result: object) -> None:
@@ -361,6 +376,22 @@ class PreviewDialog(QDialog):
             QMessageBox.warning(parent, "记录未保存", f"已{how}，但未能记入办理记录：{message}")
 
         run_async(lambda: _record(state, document, how), done, failed)
+
+
+def show_pdf(state: AppState, pdf: bytes, title: str, parent: QWidget) -> PreviewDialog:
+    """The preview of a ready PDF that concerns no ticket in particular (the report), with print and save."""
+    import pypdfium2 as pdfium
+
+    with PDFIUM_LOCK:
+        document = pdfium.PdfDocument(pdf)
+        try:
+            pages = len(document)
+        finally:
+            document.close()
+    dialog = PreviewDialog(state, Document("", (), (), pdf, pages, frozenset(), name=title), parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    return dialog
 
 
 def open_preview(

@@ -2,7 +2,8 @@
 
 Takes tickets by number (the CLI) or by id (the window), reads them in the caller's session, and
 renders with the fonts the administrator chose (settings ``print_font_text`` / ``print_font_title``,
-empty for the bundled ones). Confidential values are already masked by ``core.slips``.
+empty for the bundled ones). Confidential values are already masked by ``core.slips``. The
+整改情况报告 is also made as a Word file (``report_docx``), from the same figures and settings.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -18,10 +20,23 @@ from bbc_desktop.core.errors import NotFound, ValidationError
 from bbc_desktop.core.settings import all_settings
 from bbc_desktop.core.slips import receipt_data, record_printed, slip_data
 from bbc_desktop.core.tickets import get_ticket
-from bbc_desktop.db.models import Ticket
+from bbc_desktop.db.models import IssuedReport, Ticket
 from bbc_desktop.printing.slip import Rendered, render_receipts, render_slips
 
-__all__ = ["PAPERS", "mark_printed", "notice_pdf", "receipts_pdf", "report_pdf", "slips_pdf", "write_file"]
+if TYPE_CHECKING:
+    from bbc_desktop.core.report import ReportFigures
+
+__all__ = [
+    "PAPERS",
+    "issue_report",
+    "mark_printed",
+    "notice_pdf",
+    "receipts_pdf",
+    "report_docx",
+    "report_pdf",
+    "slips_pdf",
+    "write_file",
+]
 
 PAPERS = {"slip": "交办单", "receipt": "受理回执"}
 
@@ -82,27 +97,70 @@ def notice_pdf(session: Session, start: date, end: date, today: date) -> tuple[b
     return pdf, sum(len(u.tickets) for u in units), len(units)
 
 
-def report_pdf(
-    session: Session, start: date, end: date, today: date, texts: dict[str, str]
-) -> tuple[bytes, int]:
-    """The 整改情况报告 of tickets accepted ``start``..``end``: the PDF and how many tickets it covers."""
+def _report(session: Session, start: date, end: date, today: date) -> tuple[ReportFigures, dict[str, str]]:
+    """The figures of tickets accepted ``start``..``end`` and the settings the report is signed and set with."""
     from bbc_desktop.core.report import report_figures
     from bbc_desktop.core.tickets import load_calendar
-    from bbc_desktop.printing.report import render_report
 
     figures = report_figures(session, start, end, today, load_calendar(session))
-    settings = all_settings(session)
-    window = settings["district"] + settings["window_name"]
-    pdf = render_report(
+    return figures, all_settings(session)
+
+
+def _report_pdf(
+    figures: ReportFigures, settings: dict[str, str], texts: dict[str, str], today: date
+) -> bytes:
+    from bbc_desktop.printing.report import render_report
+
+    return render_report(
         figures,
         settings["district"],
-        window,
+        settings["district"] + settings["window_name"],
         texts,
         today,
         settings["print_font_text"],
         settings["print_font_title"],
     )
-    return pdf, figures.total
+
+
+def report_pdf(
+    session: Session, start: date, end: date, today: date, texts: dict[str, str]
+) -> tuple[bytes, int]:
+    """The 整改情况报告 of tickets accepted ``start``..``end``: the PDF and how many tickets it covers."""
+    figures, settings = _report(session, start, end, today)
+    return _report_pdf(figures, settings, texts, today), figures.total
+
+
+def issue_report(
+    session: Session, ctx: Context, start: date, end: date, texts: dict[str, str]
+) -> IssuedReport:
+    """签发: make the report and archive it unchanged, with the figures it was made from (a new version)."""
+    from bbc_desktop.core.report_archive import archive_report
+    from bbc_desktop.printing.report import report_title
+
+    today = ctx.clock.today()
+    figures, settings = _report(session, start, end, today)
+    if figures.total == 0:
+        raise ValidationError("报告期内没有受理任何工单，不能签发空报告")
+    pdf = _report_pdf(figures, settings, texts, today)
+    return archive_report(session, ctx, figures, texts, pdf, report_title(settings["district"]))
+
+
+def report_docx(
+    session: Session, start: date, end: date, today: date, texts: dict[str, str]
+) -> tuple[bytes, int]:
+    """The same report as a Word file (.docx), for further editing: the bytes and the tickets covered."""
+    from bbc_desktop.io.report_docx import render_report_docx
+
+    figures, settings = _report(session, start, end, today)
+    data = render_report_docx(
+        figures,
+        settings["district"],
+        settings["district"] + settings["window_name"],
+        texts,
+        today,
+        chart_font=settings["print_font_text"],
+    )
+    return data, figures.total
 
 
 def write_file(target: Path, data: bytes) -> None:

@@ -2,7 +2,9 @@
 
 The figures come from ``core.report`` (stored as they were when a report is issued); the text of
 情况概述, 存在问题 and 整改措施 is the specialist's — 情况概述 is drafted from the figures when left
-empty. Charts are ReportLab graphics (no extra library): share per grade, tickets per unit, weekly trend.
+empty. What it says, and in which order, is ``printing.report_outline`` (shared with the Word file);
+this module lays it out. Charts are ReportLab graphics (no extra library): share per grade, tickets
+per unit, weekly trend; ``io.report_docx`` draws the same ones as pictures.
 """
 
 from __future__ import annotations
@@ -12,42 +14,22 @@ from collections.abc import Mapping
 from datetime import date
 
 from bbc_desktop.core.report import ReportFigures
-from bbc_desktop.core.slips import chinese_date
 from bbc_desktop.printing.fonts import chains, chinese_line_breaking
 from bbc_desktop.printing.pages import build, document
+from bbc_desktop.printing.report_outline import (
+    SECTIONS,
+    WEEKS_CHARTED,
+    Chart,
+    Text,
+    draft_overview,
+    report_outline,
+    report_title,
+)
 from bbc_desktop.printing.slip import GRADE_COLOURS
 
-__all__ = ["SECTIONS", "draft_overview", "render_report", "report_title"]
+__all__ = ["SECTIONS", "chart_drawing", "draft_overview", "render_report", "report_title"]
 
-SECTIONS = ("情况概述", "存在问题", "整改措施")
-_GRADE_OF_LABEL = {"红牌": "red", "黄牌": "yellow", "蓝牌": "blue"}
-
-
-def report_title(district: str) -> str:
-    return f"{district}“办不成事”反映窗口整改情况报告"
-
-
-def _percent(rate: float | None) -> str:
-    return "无" if rate is None else f"{rate * 100:.1f}%"
-
-
-def draft_overview(figures: ReportFigures) -> str:
-    """A first draft of 情况概述 from the figures, for the specialist to edit."""
-    start, end = date.fromisoformat(figures.start), date.fromisoformat(figures.end)
-    grades = "、".join(f"{label}{count}件" for label, count in figures.by_grade.items())
-    text = (
-        f"{chinese_date(start)}至{chinese_date(end)}，窗口共受理企业群众反映“办不成事”事项{figures.total}件"
-        f"（{grades}）。当场解决{figures.on_spot}件，占{_percent(figures.on_spot_rate)}；"
-        f"承办单位已报送办理结果{figures.with_result}件，按期办结率{_percent(figures.on_time_rate)}"
-    )
-    if figures.average_workdays_to_result is not None:
-        text += f"，平均{figures.average_workdays_to_result}个工作日办结"
-    text += f"。超期{len(figures.late)}件，其中尚未办结{sum(1 for x in figures.late if x.open)}件"
-    if figures.escalations:
-        text += f"；移交督办{len(figures.escalations)}件"
-    visited = sum(figures.satisfaction.values())
-    text += f"。回访{visited}件，满意及基本满意率{_percent(figures.satisfied_rate)}。"
-    return text
+UNGRADED_COLOUR = "#9e9e9e"  # a slice whose label is no grade's colour (未定级: imported, never graded)
 
 
 def render_report(
@@ -110,95 +92,40 @@ def render_report(
         )
         return result
 
-    start, end = date.fromisoformat(figures.start), date.fromisoformat(figures.end)
-    story: list = [
-        p(report_title(district), title),
-        p(f"（{chinese_date(start)}至{chinese_date(end)}）", centre),
-        Spacer(1, 4 * mm),
-    ]
-    numbering = iter("一二三四五六七八九十")
-
-    def add_section(name: str, *flowables: object) -> None:
-        story.append(KeepTogether([p(f"{next(numbering)}、{name}", section), *flowables[:1]]))
+    outline = report_outline(figures, district, window, texts, issued_on)
+    story: list = [p(outline.title, title), p(outline.period, centre), Spacer(1, 4 * mm)]
+    for part in outline.sections:
+        flowables: list = []
+        for index, block in enumerate(part.blocks):
+            if isinstance(block, Text):
+                flowables.append(p(block.text, body if block.indent else plain))
+            elif isinstance(block, Chart):
+                drawing = chart_drawing(block.kind, figures, text.primary)
+                flowables.append(
+                    KeepTogether([p(block.caption, plain), drawing]) if block.caption else drawing
+                )
+            else:
+                flowables.append(table(block.rows, block.shares, plain_cells=block.long))
+                # A little air between a table and a table or chart below it; a sentence follows closely.
+                below = part.blocks[index + 1 : index + 2]
+                if below and not isinstance(below[0], Text):
+                    flowables.append(Spacer(1, 3 * mm))
+        # The heading is kept with the first of its section's contents, never left alone at a page's foot.
+        story.append(KeepTogether([p(part.heading, section), *flowables[:1]]))
         story.extend(flowables[1:])
-
-    overview = (texts.get("情况概述") or "").strip() or draft_overview(figures)
-    add_section("情况概述", *[p(line) for line in overview.splitlines() if line.strip()])
-
-    grade_rows = [["牌色", "件数", "占比"]] + [
-        [label, str(count), _percent(count / figures.total if figures.total else None)]
-        for label, count in figures.by_grade.items()
-    ]
-    category_rows = [["受理事项范围", "件数"]] + [
-        [label, str(count)] for label, count in figures.by_category.items()
-    ]
-    source_rows = [["案件来源", "件数"]] + [[label, str(count)] for label, count in figures.by_source.items()]
-    add_section(
-        "分类统计",
-        table(grade_rows, (3, 2, 2)),
-        Spacer(1, 3 * mm),
-        _grade_pie(figures, text.primary),
-        table(category_rows, (8, 2)),
-        Spacer(1, 3 * mm),
-        table(source_rows, (8, 2)),
-        Spacer(1, 3 * mm),
-        KeepTogether(
-            [
-                p("每周受理件数：" if len(figures.weekly) <= 26 else "每月受理件数：", plain),
-                _weekly_chart(figures, text.primary),
-            ]
-        ),
-    )
-    unit_rows = [["承办单位", "转办件数", "已报结果", "超期"]] + [
-        [u.unit, str(u.total), str(u.with_result), str(u.late)] for u in figures.by_unit
-    ]
-    add_section(
-        "承办单位办理情况",
-        table(unit_rows, (8, 3, 3, 2)),
-        Spacer(1, 3 * mm),
-        _unit_chart(figures, text.primary),
-    )
-    if figures.late:
-        late_rows = [["受理编号", "承办单位", "牌色", "办理期限", "超期", "状态"]] + [
-            [
-                x.number,
-                x.unit,
-                x.grade,
-                x.due_date,
-                f"{x.late_workdays}个工作日",
-                "未办结" if x.open else "已办结",
-            ]
-            for x in figures.late
-        ]
-        add_section("超期事项", table(late_rows, (5, 6, 2, 4, 3, 2), plain_cells=True))
-    else:
-        add_section("超期事项", p("本期无超期事项。"))
-    if figures.escalations:
-        rows = [["受理编号", "承办单位", "移交", "日期"]] + [
-            [e["number"], e["unit"], e["to"], e["at"]] for e in figures.escalations
-        ]
-        add_section("移交督办", table(rows, (4, 5, 8, 3), plain_cells=True))
-    else:
-        add_section("移交督办", p("本期无移交督办事项。"))
-    satisfaction_rows = [["回访结果", "件数"]] + [
-        [label, str(count)] for label, count in figures.satisfaction.items()
-    ]
-    add_section(
-        "回访满意度",
-        table(satisfaction_rows, (6, 2)),
-        p(f"满意及基本满意率：{_percent(figures.satisfied_rate)}", plain),
-    )
-    for name in SECTIONS[1:]:
-        value = (texts.get(name) or "").strip()
-        lines = [p(line) for line in value.splitlines() if line.strip()] or [p("（待填写）")]
-        add_section(name, *lines)
-    story += [Spacer(1, 10 * mm), p(window, right), p(chinese_date(issued_on), right)]
+    story += [Spacer(1, 10 * mm), *(p(line, right) for line in outline.signature)]
 
     buffer = io.BytesIO()
-    doc = document(buffer, report_title(district), text.primary, A4, (18, 18, 18, 18))
+    doc = document(buffer, outline.title, text.primary, A4, (18, 18, 18, 18))
 
     build(doc, story, text.primary)
     return buffer.getvalue()
+
+
+def chart_drawing(kind: str, figures: ReportFigures, font: str):  # type: ignore[no-untyped-def]
+    """The ReportLab Drawing of an outline's chart (``Chart.kind``), its labels in the registered ``font``."""
+    builders = {"grades": _grade_pie, "trend": _weekly_chart, "units": _unit_chart}
+    return builders[kind](figures, font)
 
 
 def _grade_pie(figures: ReportFigures, font: str):  # type: ignore[no-untyped-def]
@@ -218,8 +145,9 @@ def _grade_pie(figures: ReportFigures, font: str):  # type: ignore[no-untyped-de
     pie.slices.fontName = font
     pie.slices.fontSize = 9
     pie.sideLabels = True
+    colours = {grade.label: colour for grade, colour in GRADE_COLOURS.items()}
     for index, (label, _count) in enumerate(values):
-        pie.slices[index].fillColor = colors.HexColor(GRADE_COLOURS[_grade(label)])
+        pie.slices[index].fillColor = colors.HexColor(colours.get(label, UNGRADED_COLOUR))
         pie.slices[index].strokeColor = colors.white
     drawing.add(pie)
     return drawing
@@ -227,19 +155,13 @@ def _grade_pie(figures: ReportFigures, font: str):  # type: ignore[no-untyped-de
 
 def _trend(weekly: list[tuple[str, int]]) -> list[tuple[str, int]]:
     """Weekly bars for a period of up to half a year; monthly beyond (a year of weeks would not read)."""
-    if len(weekly) <= 26:
+    if len(weekly) <= WEEKS_CHARTED:
         return [(week[5:], count) for week, count in weekly]
     months: dict[str, int] = {}
     for week, count in weekly:
         key = week[:7]  # the month the week starts in
         months[key] = months.get(key, 0) + count
     return list(months.items())
-
-
-def _grade(label: str):  # type: ignore[no-untyped-def]
-    from bbc_desktop.core.domain import Grade
-
-    return Grade(_GRADE_OF_LABEL[label])
 
 
 def _unit_chart(figures: ReportFigures, font: str):  # type: ignore[no-untyped-def]

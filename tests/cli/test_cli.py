@@ -290,8 +290,36 @@ def test_report_pdf(bbc, tmp_path):
     assert (
         "整改情况报告" in text and "建立周通报制度。" in text and "BBC-2026-0001" in text
     )  # late: in the list
-    code, _, err = bbc("report", "--from", "2026-11-01", "--to", "2026-11-30", "-o", str(tmp_path / "r.docx"))
-    assert code == 1 and "只能导出为 .pdf" in err
+    code, out, _ = bbc("report", "--from", "2026-11-01", "--to", "2026-11-30", "-o", str(tmp_path / "r.docx"))
+    assert code == 0 and "受理 1 件" in out
+    import docx
+
+    document = docx.Document(str(tmp_path / "r.docx"))
+    assert "整改情况报告" in document.paragraphs[0].text
+    code, _, err = bbc("report", "--from", "2026-11-01", "--to", "2026-11-30", "-o", str(tmp_path / "r.txt"))
+    assert code == 1 and "只能导出为 .pdf 或 .docx" in err
+
+
+def test_report_issue_archives_versions_and_exports_the_original(bbc, tmp_path):
+    period = ("--from", "2026-11-01", "--to", "2026-11-30")
+    assert bbc("issued") == (0, "（尚无已签发的整改情况报告）\n", "")
+    code, _, err = bbc("report", *period, "-o", str(tmp_path / "a.pdf"), "--issue")
+    assert code == 1 and "没有受理任何工单" in err and not (tmp_path / "a.pdf").exists()
+    bbc(*INTAKE, "--accepted", "2026-11-02")
+    code, out, _ = bbc("report", *period, "-o", str(tmp_path / "v1.pdf"), "--issue", "--measures", "第一稿")
+    assert code == 0 and "已签发整改情况报告第1版（受理 1 件）" in out
+    bbc(*INTAKE, "--accepted", "2026-11-03")  # the data change after issuing
+    code, out, _ = bbc("report", *period, "-o", str(tmp_path / "v2.pdf"), "--issue")
+    assert code == 0 and "第2版（受理 2 件）" in out
+    code, out, _ = bbc("issued")
+    lines = out.splitlines()
+    assert code == 0 and len(lines) == 2
+    assert lines[0].startswith("2\t2026-11-01 至 2026-11-30　第2版") and lines[0].endswith("完好")
+    # Version 1, exported again after the data changed, is byte for byte the PDF issued then.
+    assert bbc("issued", "--id", "1", "-o", str(tmp_path / "again.pdf"))[0] == 0
+    assert (tmp_path / "again.pdf").read_bytes() == (tmp_path / "v1.pdf").read_bytes()
+    code, _, err = bbc("report", *period, "-o", str(tmp_path / "x.docx"), "--issue")
+    assert code == 1 and "签发存档的是 PDF" in err
 
 
 def test_import_ledger_preview_then_import_then_nothing_again(bbc):
