@@ -6,7 +6,9 @@
 - docs/slip-demo.png: the 交办单 of a demo ticket exactly as it prints (the program's own PDF,
   rendered at 100 dpi with PDFium), with a name holding CJK Extension A and B characters;
 - docs/dashboard.png: the 工作台 on the demo data;
-- docs/report-page.png: the first page of the 整改情况报告 of the demo data's last 30 days.
+- docs/report-page.png: the first page of the 整改情况报告 of the demo data's last 30 days;
+- docs/report-dialog.png: the report dialog, 情况概述 drafted from the demo data;
+- docs/import-preview.png: the 导入旧台账 wizard's preview of tests/fixtures/legacy-ledger-2025.xlsx.
 """
 
 from __future__ import annotations
@@ -62,7 +64,47 @@ def main() -> int:
     window.dashboard.grab().save(str(target))
     print(target)
     print(report_picture(window))
+    print(report_dialog_picture(app, window))
+    print(import_picture(app, window))
     return 0
+
+
+def report_dialog_picture(app: QApplication, window: MainWindow) -> Path:
+    from bbc_desktop.gui.report import ReportDialog
+
+    assert window.state is not None
+    dialog = ReportDialog(window.state, window)
+    dialog.resize(900, 760)
+    dialog.show()
+    dialog.texts["情况概述"].setPlainText("")
+    dialog.draft_overview()
+    wait(app, lambda: not dialog.busy and bool(dialog.texts["情况概述"].toPlainText()))
+    dialog.texts["存在问题"].setPlainText(
+        "个别承办单位签收交办单后未及时反馈办理进度，超期件集中在涉及多部门协调的黄牌事项。"
+    )
+    target = DOCS / "report-dialog.png"
+    dialog.grab().save(str(target))
+    dialog.texts["情况概述"].setPlainText("")
+    dialog.texts["存在问题"].setPlainText("")
+    dialog.save_draft()
+    dialog.hide()
+    return target
+
+
+def import_picture(app: QApplication, window: MainWindow) -> Path:
+    from bbc_desktop.gui.legacy_import import ImportLedgerWizard
+
+    assert window.state is not None
+    fixture = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "legacy-ledger-2025.xlsx"
+    wizard = ImportLedgerWizard(window.state, window)
+    wizard.show()
+    wizard.file_page.path_edit.setText(str(fixture))
+    wizard.next()  # the preview: nothing is written
+    wait(app, lambda: wizard.currentPage() is wizard.preview_page)
+    target = DOCS / "import-preview.png"
+    wizard.grab().save(str(target))
+    wizard.reject()
+    return target
 
 
 def report_picture(window: MainWindow) -> Path:
