@@ -99,7 +99,7 @@ def import_picture(app: QApplication, window: MainWindow) -> Path:
     wizard = ImportLedgerWizard(window.state, window)
     wizard.show()
     wizard.file_page.path_edit.setText(str(fixture))
-    wizard.next()  # the preview: nothing is written
+    wizard.next()  # read and previewed in the background: nothing is written
     wait(app, lambda: wizard.currentPage() is wizard.preview_page)
     target = DOCS / "import-preview.png"
     wizard.grab().save(str(target))

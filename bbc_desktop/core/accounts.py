@@ -30,10 +30,16 @@ def account_for(session: Session, username: str, now) -> Account:  # type: ignor
     name = (username or "").strip() or SYSTEM
     if len(name) > 64:
         raise ValidationError("操作员名称过长（最多64个字符）")
+    # Remembered for the session: a bulk writer (importing an old ledger) adds an event per ticket.
+    known: dict[str, Account] = session.info.setdefault("bbc_accounts", {})
+    account = known.get(name)
+    if account is not None and account in session:  # not after a rollback that took it away
+        return account
     account = session.scalar(select(Account).where(Account.username == name))
     if account is None:
         role = "admin" if name == SYSTEM else "front_desk"
         account = Account(username=name, display_name=name, role=role, active=True, created_at=now)
         session.add(account)
         session.flush()
+    known[name] = account
     return account

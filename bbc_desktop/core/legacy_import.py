@@ -37,6 +37,7 @@ from bbc_desktop.core.domain import ComplaintForm, Grade, ReporterKind, Source, 
 from bbc_desktop.core.tickets import add_event
 from bbc_desktop.core.validation import MAX_COMPANY, MAX_CONTENT, MAX_NAME
 from bbc_desktop.db.models import Reporter, Ticket
+from bbc_desktop.db.search import deferred_search_index
 from bbc_desktop.io.legacy_ledger import LegacyLedger, LegacyRow
 
 __all__ = ["ImportResult", "RowFate", "import_ledger", "preview"]
@@ -105,43 +106,64 @@ def _fingerprint(row: LegacyRow, occurrence: int) -> str:
     return hashlib.sha256(orjson.dumps(content)).hexdigest()
 
 
-def _reporter(session: Session, text: str, phone: str) -> Reporter:
-    text = text[:MAX_COMPANY]
-    if text and _ORGANISATION.search(text):
-        kind, name, company = ReporterKind.COMPANY.value, "", text
-    else:
-        kind, name, company = ReporterKind.PERSON.value, text[:MAX_NAME], ""
-    reporter = session.scalar(
-        select(Reporter)
-        .where(Reporter.kind == kind, Reporter.name == name)
-        .where(Reporter.company == company, Reporter.phone == phone)
-        .limit(1)
-    )
-    if reporter is None:
-        reporter = Reporter(kind=kind, name=name, company=company, phone=phone)
-        session.add(reporter)
-    return reporter
+class _Lookups:
+    """What the import asks of the database once per ledger, not once per row (2 000 rows: 9 s before)."""
 
+    def __init__(self, session: Session, ledger: LegacyLedger) -> None:
+        self.session = session
+        earlier = select(Ticket.import_key, Ticket.number).where(Ticket.import_key.is_not(None))
+        self.earlier: dict[str, str] = {key: number for key, number in session.execute(earlier)}
+        wanted = sorted({row.number[: _NUMBER_LIMIT - 8] for row in ledger.rows if row.number})
+        self.taken: set[str] = set()
+        for chunk in range(0, len(wanted), 500):
+            part = wanted[chunk : chunk + 500]
+            self.taken.update(session.scalars(select(Ticket.number).where(Ticket.number.in_(part))))
+        self.taken.update(session.scalars(select(Ticket.number).where(Ticket.number.like("导入-%"))))
+        self.reporters: dict[tuple[str, str, str, str], Reporter] = {}
+        self.next_plain: dict[int, int] = {}
 
-def _free_number(session: Session, wanted: str, year: int, taken: set[str]) -> str:
-    def free(number: str) -> bool:
-        return (
-            number not in taken and session.scalar(select(Ticket.id).where(Ticket.number == number)) is None
-        )
+    def reporter(self, text: str, phone: str) -> Reporter:
+        text = text[:MAX_COMPANY]
+        if text and _ORGANISATION.search(text):
+            key = (ReporterKind.COMPANY.value, "", text, phone)
+        else:
+            key = (ReporterKind.PERSON.value, text[:MAX_NAME], "", phone)
+        reporter = self.reporters.get(key)
+        if reporter is None:
+            kind, name, company, _ = key
+            reporter = self.session.scalar(
+                select(Reporter)
+                .where(Reporter.kind == kind, Reporter.name == name)
+                .where(Reporter.company == company, Reporter.phone == phone)
+                .limit(1)
+            )
+            if reporter is None:
+                reporter = Reporter(kind=kind, name=name, company=company, phone=phone)
+                self.session.add(reporter)
+            self.reporters[key] = reporter
+        return reporter
 
-    if wanted:
-        wanted = wanted[: _NUMBER_LIMIT - 8]
-        if free(wanted):
-            return wanted
-        for n in range(1, 1000):
-            candidate = f"{wanted}-导入{n}"
-            if free(candidate):
-                return candidate
-    for n in range(1, 100000):
+    def number(self, wanted: str, year: int) -> str:
+        """The ledger's number when free, else with a suffix; without one, 导入-{year}-{n}."""
+        if wanted:
+            wanted = wanted[: _NUMBER_LIMIT - 8]
+            if wanted not in self.taken:
+                self.taken.add(wanted)
+                return wanted
+            like = Ticket.number.like(f"{wanted}-导入%")
+            self.taken.update(self.session.scalars(select(Ticket.number).where(like)))
+            for n in range(1, 1000):
+                candidate = f"{wanted}-导入{n}"
+                if candidate not in self.taken:
+                    self.taken.add(candidate)
+                    return candidate
+        n = self.next_plain.get(year, 1)
+        while f"导入-{year}-{n:03d}" in self.taken:
+            n += 1
+        self.next_plain[year] = n + 1
         candidate = f"导入-{year}-{n:03d}"
-        if free(candidate):
-            return candidate
-    raise RuntimeError("no free number")  # pragma: no cover - 100 000 imported rows without a number
+        self.taken.add(candidate)
+        return candidate
 
 
 def import_ledger(session: Session, ctx: Context, ledger: LegacyLedger) -> ImportResult:
@@ -149,22 +171,23 @@ def import_ledger(session: Session, ctx: Context, ledger: LegacyLedger) -> Impor
     now = ctx.clock.now().replace(microsecond=0)
     result = ImportResult(source=ledger.path.name)
     seen: Counter[str] = Counter()
-    taken: set[str] = set()
-    for row in ledger.rows:
-        if row.skipped:
-            result.fates.append(RowFate(row.line, False, reason=row.skipped))
-            continue
-        first = _fingerprint(row, 0)
-        key = _fingerprint(row, seen[first])
-        seen[first] += 1
-        earlier = session.scalar(select(Ticket.number).where(Ticket.import_key == key))
-        if earlier is not None:
-            result.fates.append(
-                RowFate(row.line, False, number=earlier, reason=f"此前已导入为工单 {earlier}")
-            )
-            continue
-        result.fates.append(_import_row(session, ctx, ledger, row, key, now, taken))
-    session.flush()
+    # The search index takes all new tickets in one statement at the end, not row by row.
+    with deferred_search_index(session.connection()), session.no_autoflush:
+        lookups = _Lookups(session, ledger)
+        for row in ledger.rows:
+            if row.skipped:
+                result.fates.append(RowFate(row.line, False, reason=row.skipped))
+                continue
+            first = _fingerprint(row, 0)
+            key = _fingerprint(row, seen[first])
+            seen[first] += 1
+            earlier = lookups.earlier.get(key)
+            if earlier is not None:
+                reason = f"此前已导入为工单 {earlier}"
+                result.fates.append(RowFate(row.line, False, number=earlier, reason=reason))
+                continue
+            result.fates.append(_import_row(session, ctx, ledger, row, key, now, lookups))
+        session.flush()
     return result
 
 
@@ -175,7 +198,7 @@ def _import_row(
     row: LegacyRow,
     key: str,
     now: datetime,
-    taken: set[str],
+    lookups: _Lookups,
 ) -> RowFate:
     flags = list(row.flags)
     accepted = row.accepted_at
@@ -187,8 +210,7 @@ def _import_row(
     finished = row.finished_at
     if finished is not None and finished.date() < accepted.date():
         flags.append("办结时间早于受理时间，按原样导入")
-    number = _free_number(session, row.number, accepted.year, taken)
-    taken.add(number)
+    number = lookups.number(row.number, accepted.year)
     if row.number and number != row.number[:_NUMBER_LIMIT]:
         flags.append(f"工单编号“{row.number}”已被占用，改为 {number}")
     content = row.matter
@@ -205,7 +227,7 @@ def _import_row(
         source=Source.OTHER.value,
         category=None,
         form=ComplaintForm.ORAL.value,
-        reporter=_reporter(session, row.reporter, row.phone),
+        reporter=lookups.reporter(row.reporter, row.phone),
         content=content,
         accepted_at=accepted,
         received_by_name=row.received_by[:64],

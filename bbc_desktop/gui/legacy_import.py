@@ -13,6 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -27,9 +28,9 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from bbc_desktop.core.errors import BbcError
 from bbc_desktop.core.legacy_import import ImportResult, import_ledger, preview
 from bbc_desktop.gui.state import AppState
+from bbc_desktop.gui.worker import run_async
 from bbc_desktop.io.legacy_ledger import LegacyLedger, read_legacy_ledger
 
 __all__ = ["ImportLedgerWizard"]
@@ -37,6 +38,8 @@ __all__ = ["ImportLedgerWizard"]
 COLUMNS = ("行号", "结果", "工单编号", "办理对象", "反映事项", "说明")
 _SKIPPED = QColor("#eef0f3")
 _FLAGGED = QColor("#fff4d6")
+_ERROR = "color: #b91c1c;"
+_WORKING = "color: #475569;"
 
 
 def fill_table(table: QTableWidget, ledger: LegacyLedger, result: ImportResult) -> None:
@@ -93,7 +96,7 @@ class _FilePage(QWizardPage):
         self.error_label = QLabel()
         self.error_label.setObjectName("importErrorLabel")
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #b91c1c;")
+        self.error_label.setStyleSheet(_ERROR)
         line = QHBoxLayout()
         line.addWidget(self.path_edit, 1)
         line.addWidget(browse)
@@ -104,7 +107,10 @@ class _FilePage(QWizardPage):
         self.path_edit.textChanged.connect(lambda: self.completeChanged.emit())
 
     def isComplete(self) -> bool:
-        return bool(self.path_edit.text().strip())
+        return bool(self.path_edit.text().strip()) and not self.owner.busy
+
+    def initializePage(self) -> None:
+        self.owner.planned = None  # back from the preview: read the file again
 
     def browse(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "选择旧台账", "", "Excel 工作簿 (*.xlsx)")
@@ -112,21 +118,39 @@ class _FilePage(QWizardPage):
             self.path_edit.setText(path)
 
     def validatePage(self) -> bool:
-        self.error_label.clear()
+        """Read and preview off the GUI thread (a ledger of 2 000 rows takes seconds), then go on."""
         path = Path(self.path_edit.text().strip())
+        if (
+            self.owner.planned is not None
+            and self.owner.ledger is not None
+            and self.owner.ledger.path == path
+        ):
+            return True
+        self.error_label.clear()
         if not path.is_file():
             self.error_label.setText(f"找不到文件“{path}”")
             return False
-        try:
-            ledger = read_legacy_ledger(path)
-            state = self.owner.state
-            with state.session() as session:
-                result = preview(session, state.ctx, ledger)
-        except BbcError as exc:
-            self.error_label.setText(exc.message)
+        if self.owner.busy:
             return False
-        self.owner.ledger, self.owner.planned = ledger, result
-        return True
+        state = self.owner.state
+
+        def read() -> tuple[LegacyLedger, ImportResult]:
+            ledger = read_legacy_ledger(path)
+            with state.session() as session:
+                return ledger, preview(session, state.ctx, ledger)
+
+        def done(found: tuple[LegacyLedger, ImportResult]) -> None:
+            self.owner.set_busy(False)
+            self.owner.ledger, self.owner.planned = found
+            self.owner.next()
+
+        def failed(message: str) -> None:
+            self.owner.set_busy(False)
+            self.error_label.setText(message)
+
+        self.owner.set_busy(True, "正在读取台账……")
+        run_async(read, done, failed)
+        return False
 
 
 class _PreviewPage(QWizardPage):
@@ -141,7 +165,7 @@ class _PreviewPage(QWizardPage):
         self.table.setObjectName("previewTable")
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #b91c1c;")
+        self.error_label.setStyleSheet(_ERROR)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
@@ -161,20 +185,36 @@ class _PreviewPage(QWizardPage):
         self.error_label.clear()
 
     def isComplete(self) -> bool:
-        return self.owner.planned is not None and self.owner.planned.imported > 0
+        planned = self.owner.planned
+        return planned is not None and planned.imported > 0 and not self.owner.busy
 
     def validatePage(self) -> bool:
+        """Import off the GUI thread, in one transaction, then show the result."""
+        if self.owner.done_result is not None:
+            return True
         ledger = self.owner.ledger
         assert ledger is not None
-        state = self.owner.state
-        try:
-            with state.session() as session:
-                self.owner.done_result = import_ledger(session, state.ctx, ledger)
-        except BbcError as exc:
-            self.error_label.setText(exc.message + "（未导入任何一行）")
+        if self.owner.busy:
             return False
-        self.owner.imported.emit(self.owner.done_result.imported)
-        return True
+        state = self.owner.state
+
+        def write() -> ImportResult:
+            with state.session() as session:
+                return import_ledger(session, state.ctx, ledger)
+
+        def done(result: ImportResult) -> None:
+            self.owner.set_busy(False)
+            self.owner.done_result = result
+            self.owner.imported.emit(result.imported)
+            self.owner.next()
+
+        def failed(message: str) -> None:
+            self.owner.set_busy(False)
+            self.error_label.setText(message + "（未导入任何一行）")
+
+        self.owner.set_busy(True, "正在导入……")
+        run_async(write, done, failed)
+        return False
 
 
 class _DonePage(QWizardPage):
@@ -212,6 +252,7 @@ class ImportLedgerWizard(QWizard):
         self.ledger: LegacyLedger | None = None
         self.planned: ImportResult | None = None
         self.done_result: ImportResult | None = None
+        self.busy = False
         self.setWindowTitle("导入旧台账")
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         for button, text in (
@@ -227,3 +268,17 @@ class ImportLedgerWizard(QWizard):
         for page in (self.file_page, self.preview_page, self.done_page):
             self.addPage(page)
         self.resize(960, 620)
+
+    def set_busy(self, busy: bool, text: str = "") -> None:
+        self.busy = busy
+        self.button(QWizard.WizardButton.BackButton).setEnabled(not busy)
+        self.button(QWizard.WizardButton.CancelButton).setEnabled(not busy)
+        page = self.currentPage()
+        page.completeChanged.emit()
+        label: QLabel = page.error_label  # type: ignore[attr-defined]
+        label.setStyleSheet(_WORKING if busy else _ERROR)
+        label.setText(text)
+        if busy:
+            QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
+        else:
+            QApplication.restoreOverrideCursor()

@@ -159,6 +159,9 @@ def test_imported_tickets_in_queue_ledger_report_and_slip(db, ctx, clock):
         assert len(undated) == 7
         assert set(found.ids[:7]) == undated
         assert list(found.ids[7:8]) == [late.id]
+        # Found by the queue's search (the index takes the imported tickets in one go).
+        for text, count in (("午休时间", 3), ("推诿", 5), ("孙某某", 2), ("0372-821", 1)):
+            assert len(queue_ids(s, TicketFilter(text=text), TODAY, calendar).ids) == count, text
         ungraded = queue_ids(s, TicketFilter(grades=(Grade.UNKNOWN,)), TODAY, calendar)
         assert len(ungraded.ids) == 24 and ungraded.overdue == 0
         rows = ledger_rows(s, TicketFilter(grades=(Grade.UNKNOWN,)), TODAY, calendar)

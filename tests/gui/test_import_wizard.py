@@ -28,10 +28,12 @@ def _wizard(qtbot, db, ctx: Context) -> ImportLedgerWizard:  # type: ignore[no-u
     return wizard
 
 
-def _click(qtbot, wizard: QWizard, which: QWizard.WizardButton) -> None:  # type: ignore[no-untyped-def]
+def _click(qtbot, wizard: ImportLedgerWizard, which: QWizard.WizardButton) -> None:  # type: ignore[no-untyped-def]
+    """Press the button and wait for the work it starts in the background to end."""
     button = wizard.button(which)
     assert button.isEnabled() and button.isVisible(), button.text()
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not wizard.busy, timeout=15000)
 
 
 def test_preview_shows_every_row_then_import_writes_them(qtbot, db, ctx):
@@ -81,3 +83,4 @@ def test_a_file_that_is_not_a_ledger_is_refused_on_the_first_page(qtbot, db, ctx
     assert wizard.currentPage() is wizard.file_page
     assert "无法读取 Excel 文件“照片.xlsx”" in wizard.file_page.error_label.text()
     assert wizard.file_page.path_edit.text() == str(bad)  # what was typed stays
+    assert wizard.button(QWizard.WizardButton.NextButton).isEnabled()  # try again after fixing it

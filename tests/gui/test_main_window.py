@@ -366,7 +366,9 @@ def test_import_ledger_from_the_menu_refreshes_the_queue(qtbot, window, db, monk
         wizard.show()
         wizard.file_page.path_edit.setText(str(fixture))
         wizard.button(QWizard.WizardButton.NextButton).click()
+        qtbot.waitUntil(lambda: wizard.currentPage() is wizard.preview_page, timeout=TIMEOUT)
         wizard.button(QWizard.WizardButton.CommitButton).click()
+        qtbot.waitUntil(lambda: wizard.currentPage() is wizard.done_page, timeout=TIMEOUT)
         wizard.accept()
         return 1
 
