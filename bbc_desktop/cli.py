@@ -339,6 +339,29 @@ def cmd_issued(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    """The database's own integrity and the audit chain; exit 1 when anything is wrong."""
+    from bbc_desktop.core.audit import verify
+
+    db = _open(args)
+    problems = []
+    with db.engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            found = [row[0] for row in connection.exec_driver_sql("PRAGMA integrity_check")]
+            if found == ["ok"]:
+                print("数据库文件完整性：正常")
+            else:
+                problems.append("数据库文件完整性检查未通过：" + "；".join(found[:5]))
+        report = verify(connection)
+    if report.ok:
+        print(f"审计链：共 {report.events} 条记录，完整")
+    else:
+        problems.append(report.problem)
+    for problem in problems:
+        print(f"错误：{problem}", file=sys.stderr)
+    return EXIT_USER if problems else EXIT_OK
+
+
 def cmd_show(args: argparse.Namespace) -> int:
     from bbc_desktop.core.domain import EVENT_LABELS
     from bbc_desktop.core.queries import history
@@ -739,6 +762,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--id", type=int, metavar="N", help="已签发报告的编号（见列表第一列）")
     p.add_argument("-o", "--output", metavar="文件.pdf")
     p.set_defaults(func=cmd_issued)
+
+    p = sub.add_parser("check", help="检查数据库完整性和审计链（历史记录是否被改动、删除）")
+    p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("show", help="查看一件工单及其办理记录")
     p.add_argument("number", help="受理编号")

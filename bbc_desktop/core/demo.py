@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 
 from bbc_desktop.core import lifecycle
 from bbc_desktop.core.accounts import account_for
+from bbc_desktop.core.audit import seal
 from bbc_desktop.core.calendar import WorkCalendar
 from bbc_desktop.core.context import Context
 from bbc_desktop.core.domain import (
@@ -1399,4 +1400,5 @@ def _generate(db: Database, count: int, ctx: Context, seed: int | None) -> list[
                 }
             ],
         )
+        seal(conn)  # into the audit chain, like every other write
     return numbers

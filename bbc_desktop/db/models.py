@@ -71,9 +71,12 @@ class Account(Base):
     username: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(64), default="")
     role: Mapped[str] = mapped_column(String(16), default="front_desk")
-    password_hash: Mapped[str | None] = mapped_column(String(255), default=None)
+    password_hash: Mapped[str | None] = mapped_column(String(255), default=None)  # None: cannot log in
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)  # since the last good one
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)  # set by a reset
 
 
 class Unit(Base):
@@ -221,6 +224,10 @@ class Event(Base):
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True), default=None)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True), default=None)
     note: Mapped[str] = mapped_column(Text, default="")
+    # The audit chain (core/audit.py): the event's place in it and the hash of its content and the
+    # previous event's hash. Set when the event is sealed, in the transaction that writes it.
+    chain_no: Mapped[int | None] = mapped_column(Integer, index=True, unique=True, default=None)
+    hash: Mapped[str | None] = mapped_column(String(64), default=None)
 
     ticket: Mapped[Ticket | None] = relationship(back_populates="events")
     account: Mapped[Account | None] = relationship(lazy="joined")
@@ -291,3 +298,13 @@ class IssuedReport(Base):
     issued_by: Mapped[Account | None] = relationship(lazy="joined")
 
     __table_args__ = (UniqueConstraint("start", "end", "version", name="uq_issued_reports_version"),)
+
+
+class AuditHead(Base):
+    """The end of the audit chain: one row. Sealing updates it, so concurrent writers take turns."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    chain_no: Mapped[int] = mapped_column(Integer, default=0)
+    hash: Mapped[str] = mapped_column(String(64), default="")

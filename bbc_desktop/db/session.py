@@ -87,7 +87,7 @@ def _alembic_config(connection):  # type: ignore[no-untyped-def]
 
 # The newest migration's revision (tests/db/test_migrations.py checks it against the scripts). When
 # the database already has it, opening needs neither Alembic nor its scripts: 0.2 s less at start.
-SCHEMA_REVISION = "0006"
+SCHEMA_REVISION = "0007"
 
 
 def _current_revision(engine: Engine) -> str | None:
@@ -169,6 +169,9 @@ def open_database(target: str | os.PathLike[str] | None = None, *, seed: bool = 
     """Open (and create or upgrade) the database named by ``target`` / ``BBC_DB`` / the default."""
     from sqlalchemy.exc import OperationalError
 
+    from bbc_desktop.core.audit import install
+
+    install()  # every session of the program seals the events it writes into the audit chain
     url = resolve_url(target)
     engine = make_engine(url)
     try:

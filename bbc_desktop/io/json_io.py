@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Date, DateTime, insert, select
 from sqlalchemy.orm import Session, selectinload
 
+from bbc_desktop.core.audit import seal
 from bbc_desktop.core.domain import (
     AssignmentRole,
     Category,
@@ -422,6 +423,7 @@ def _insert_tickets(
         ]
         if batch:
             session.execute(insert(table), batch)
+    seal(session.connection())  # the imported history joins the audit chain, in its order
     return len(ticket_ids)
 
 

@@ -344,3 +344,21 @@ def test_import_ledger_preview_then_import_then_nothing_again(bbc):
     assert "导入 0 件" in out.splitlines()[-1] and "第4行：跳过（此前已导入为工单 2025-002）" in out
     code, _, err = bbc("import-ledger", __file__)
     assert code == 1 and err.startswith("错误：无法读取 Excel 文件")
+
+
+def test_check_passes_then_names_a_tampered_event(bbc, tmp_path):
+    import sqlite3
+
+    bbc(*INTAKE)
+    bbc("dispatch", "BBC-2026-0001", "--unit", "区教育局")
+    code, out, err = bbc("check")
+    assert (
+        (code, err) == (0, "") and "数据库文件完整性：正常" in out and "审计链：共" in out and "完整" in out
+    )
+    connection = sqlite3.connect(tmp_path / "cli.sqlite3")
+    victim = connection.execute("SELECT id FROM events WHERE kind = 'dispatched'").fetchone()[0]
+    connection.execute("UPDATE events SET note = '改过' WHERE id = ?", (victim,))
+    connection.commit()
+    connection.close()
+    code, out, err = bbc("check")
+    assert code == 1 and f"事件 {victim}" in err and "可能被改动" in err

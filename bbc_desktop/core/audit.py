@@ -1,0 +1,172 @@
+"""A tamper-evident audit trail: the history events form a hash chain.
+
+Each event, once written, is *sealed* in the same transaction: it gets the next place in the chain
+(``chain_no``) and ``hash = SHA-256(previous hash + its content)``, where the content is the
+event's id, ticket, account, time, kind, before, after and note. Changing, removing or inserting
+an event anywhere breaks the chain from there on, and :func:`verify` names the first event where
+it breaks (``bbc check``).
+
+The end of the chain is one row (``audit_head``): sealing updates it, so two counters writing at
+the same moment on a shared server take turns and the chain never forks. The chain's order is
+the order of sealing, not of ids (a transaction may take its ids before another that seals first).
+
+Who seals: the ORM writes of every session (a flush listener, see :func:`install`), the bulk
+writers (demo data, JSON import) by calling :func:`seal`, and migration 0007 for the history
+written before the chain existed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import orjson
+from sqlalchemy import Connection, bindparam, event, insert, select, update
+from sqlalchemy.orm import Session
+
+from bbc_desktop.db.models import AuditHead, Event
+
+__all__ = ["GENESIS", "ChainReport", "install", "seal", "verify"]
+
+GENESIS = "0" * 64
+_events = Event.__table__
+_head = AuditHead.__table__
+_CONTENT = (
+    _events.c.id,
+    _events.c.ticket_id,
+    _events.c.account_id,
+    _events.c.at,
+    _events.c.kind,
+    _events.c.before,
+    _events.c.after,
+    _events.c.note,
+)
+
+
+def _digest(previous: str, chain_no: int, row: Any) -> str:
+    at = row.at.isoformat() if isinstance(row.at, datetime) else str(row.at)
+    content = orjson.dumps(
+        [chain_no, row.id, row.ticket_id, row.account_id, at, row.kind, row.before, row.after, row.note],
+        option=orjson.OPT_SORT_KEYS,
+    )
+    return hashlib.sha256(previous.encode() + content).hexdigest()
+
+
+def _lock_head(connection: Connection) -> tuple[int, str]:
+    """The chain's end, locked until the transaction ends (FOR UPDATE; SQLite locks the whole file)."""
+    query = select(_head.c.chain_no, _head.c.hash).where(_head.c.id == 1).with_for_update()
+    row = connection.execute(query).first()
+    if row is None:
+        dialect = connection.dialect.name
+        if dialect in ("postgresql", "sqlite"):
+            module = __import__(f"sqlalchemy.dialects.{dialect}", fromlist=["insert"])
+            connection.execute(
+                module.insert(_head).values(id=1, chain_no=0, hash=GENESIS).on_conflict_do_nothing()
+            )
+        else:  # pragma: no cover - only SQLite and PostgreSQL are supported
+            connection.execute(insert(_head).values(id=1, chain_no=0, hash=GENESIS))
+        row = connection.execute(query).first()
+    assert row is not None
+    return row.chain_no, row.hash
+
+
+def seal(connection: Connection) -> int:
+    """Seal every event not yet in the chain, in id order; returns how many were sealed."""
+    unsealed = select(*_CONTENT).where(_events.c.chain_no.is_(None)).order_by(_events.c.id)
+    if connection.execute(unsealed.limit(1)).first() is None:
+        return 0
+    chain_no, previous = _lock_head(connection)
+    rows = connection.execute(unsealed).all()
+    updates = []
+    for row in rows:
+        chain_no += 1
+        previous = _digest(previous, chain_no, row)
+        updates.append({"event_id": row.id, "n": chain_no, "h": previous})
+    statement = (
+        update(_events)
+        .where(_events.c.id == bindparam("event_id"))
+        .values(chain_no=bindparam("n"), hash=bindparam("h"))
+    )
+    for start in range(0, len(updates), 5000):
+        connection.execute(statement, updates[start : start + 5000])
+    connection.execute(update(_head).where(_head.c.id == 1).values(chain_no=chain_no, hash=previous))
+    return len(rows)
+
+
+_PENDING = "bbc_audit_new_events"
+
+
+def _after_flush(session: Session, _context: object) -> None:
+    new = [obj for obj in session.new if isinstance(obj, Event)]
+    if new:
+        session.info.setdefault(_PENDING, []).extend(new)
+
+
+def _after_flush_postexec(session: Session, _context: object) -> None:
+    new = session.info.pop(_PENDING, None)
+    if not new:
+        return
+    seal(session.connection())
+    for obj in new:  # the ORM objects learn their place in the chain on next access
+        session.expire(obj, ["chain_no", "hash"])
+
+
+def install() -> None:
+    """Seal the events of every ORM flush (called once, when the database layer is imported)."""
+    if not event.contains(Session, "after_flush", _after_flush):
+        event.listen(Session, "after_flush", _after_flush)
+        event.listen(Session, "after_flush_postexec", _after_flush_postexec)
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    events: int
+    problem: str = ""  # the first thing wrong, in Chinese; empty when the chain is whole
+    event_id: int | None = None  # the event where it breaks
+
+    @property
+    def ok(self) -> bool:
+        return not self.problem
+
+
+def _describe(row: Any) -> str:
+    at = row.at.isoformat(sep=" ", timespec="minutes") if isinstance(row.at, datetime) else str(row.at)
+    return f"事件 {row.id}（{at}，{row.kind}）"
+
+
+def _stream(connection: Connection) -> Iterator[Any]:
+    query = (
+        select(_events.c.chain_no, _events.c.hash, *_CONTENT)
+        .where(_events.c.chain_no.is_not(None))
+        .order_by(_events.c.chain_no)
+        .execution_options(yield_per=5000)
+    )
+    yield from connection.execute(query)
+
+
+def verify(connection: Connection) -> ChainReport:
+    """Walk the whole chain; report the first event whose place or content does not fit."""
+    previous, expected, count = GENESIS, 1, 0
+    for row in _stream(connection):
+        if row.chain_no != expected:
+            missing = f"第 {expected} 条" if row.chain_no > expected else f"第 {row.chain_no} 条重复"
+            return ChainReport(
+                count, f"审计链在{_describe(row)}之前缺少记录（{missing}），历史记录可能被删除", row.id
+            )
+        if _digest(previous, row.chain_no, row) != row.hash:
+            return ChainReport(
+                count, f"审计链在{_describe(row)}处断开：内容与校验值不符，该记录可能被改动", row.id
+            )
+        previous, expected, count = row.hash, expected + 1, count + 1
+    head = connection.execute(select(_head.c.chain_no, _head.c.hash).where(_head.c.id == 1)).first()
+    if count and (head is None or (head.chain_no, head.hash) != (count, previous)):
+        return ChainReport(count, f"审计链末端与记录不符（共 {count} 条），最后的记录可能被删除")
+    loose = connection.execute(
+        select(*_CONTENT).where(_events.c.chain_no.is_(None)).order_by(_events.c.id).limit(1)
+    ).first()
+    if loose is not None:
+        return ChainReport(count, f"{_describe(loose)}不在审计链中，可能是绕过本程序写入的", loose.id)
+    return ChainReport(count)
