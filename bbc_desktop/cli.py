@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from bbc_desktop import __version__
-from bbc_desktop.core.errors import BbcError, ValidationError
+from bbc_desktop.core.domain import Role
+from bbc_desktop.core.errors import BbcError, PermissionDenied, ValidationError
 
 EXIT_OK, EXIT_USER, EXIT_USAGE = 0, 1, 2
 
@@ -54,6 +55,8 @@ def _context(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     ctx = Context()
     if args.operator:
         ctx.operator = args.operator
+    if args.acting:  # --as: the login account (BBC_AS is Context's default)
+        ctx.operator = args.acting
     return ctx
 
 
@@ -339,6 +342,65 @@ def cmd_issued(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _password_input() -> str:
+    """BBC_PASSWORD, else typed twice at the terminal (never an argument: it would stay in the shell history)."""
+    password = os.environ.get("BBC_PASSWORD", "")
+    if password:
+        return password
+    if not sys.stdin.isatty():
+        raise ValidationError("请在终端中输入密码，或通过环境变量 BBC_PASSWORD 提供")
+    import getpass
+
+    first = getpass.getpass("密码：")
+    if getpass.getpass("再次输入密码：") != first:
+        raise ValidationError("两次输入的密码不一致")
+    return first
+
+
+def cmd_users(args: argparse.Namespace) -> int:
+    from bbc_desktop.core import auth
+    from bbc_desktop.core.domain import parse_enum
+
+    db = _open(args)
+    if args.users_command == "list":
+        with db.session() as session:
+            accounts = auth.list_accounts(session)
+            now = _context_default().clock.now()
+            for a in accounts:
+                if a.password_hash is None:
+                    state = "仅见于办理记录（不能登录）"
+                elif not a.active:
+                    state = "已停用"
+                elif a.locked_until and a.locked_until > now:
+                    state = f"锁定至 {a.locked_until:%H:%M}"
+                else:
+                    state = "启用" + ("（须修改密码）" if a.must_change_password else "")
+                print(f"{a.username}\t{a.display_name}\t{Role(a.role).label}\t{state}")
+        return EXIT_OK
+    ctx = _context(args)
+    with db.session() as session:
+        if args.users_command == "add":
+            account = auth.create_account(
+                session, ctx, args.name, _password_input(), args.role, args.display or ""
+            )
+            message = f"已创建账号 {account.username}（{Role(account.role).label}）"
+        elif args.users_command == "disable":
+            auth.disable_account(session, ctx, args.name)
+            message = f"已停用账号 {args.name}"
+        elif args.users_command == "enable":
+            auth.disable_account(session, ctx, args.name, active=True)
+            message = f"已启用账号 {args.name}"
+        elif args.users_command == "role":
+            role = parse_enum(Role, args.role, "角色")
+            auth.set_role(session, ctx, args.name, role)
+            message = f"已将 {args.name} 的角色改为{role.label}"
+        else:  # reset-password
+            auth.reset_password(session, ctx, args.name, _password_input())
+            message = f"已重置 {args.name} 的密码，该账号下次登录时须修改密码"
+    print(message)
+    return EXIT_OK
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     """The database's own integrity and the audit chain; exit 1 when anything is wrong."""
     from bbc_desktop.core.audit import verify
@@ -405,10 +467,12 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from bbc_desktop.core.permissions import Permission, require
     from bbc_desktop.io.json_io import write_export
 
     db = _open(args)
     with db.session() as session:
+        require(session, _context(args), Permission.ADMIN)  # full fidelity: confidential identities too
         count = write_export(session, args.json)
     print(f"已导出工单 {count} 件到 {args.json}")
     return EXIT_OK
@@ -455,8 +519,11 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise ValidationError(f"无法读取文件“{args.json}”：{exc.strerror}") from exc
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ValidationError(f"文件“{args.json}”不是有效的 JSON 数据：{exc}") from exc
+    from bbc_desktop.core.permissions import Permission, require
+
     db = _open(args)
     with db.session() as session:
+        require(session, _context(args), Permission.ADMIN)
         count = import_data(session, data)
     print(f"已导入工单 {count} 件")
     return EXIT_OK
@@ -665,7 +732,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--db", help="数据库文件路径或 SQLAlchemy 地址（默认：环境变量 BBC_DB 或用户数据目录）"
     )
-    parser.add_argument("--operator", help="操作员（记入办理记录；默认：环境变量 BBC_OPERATOR 或系统用户名）")
+    parser.add_argument(
+        "--as",
+        dest="acting",
+        metavar="账号",
+        help="以此登录账号操作（默认：环境变量 BBC_AS）；设置了登录账号后，写入数据的命令必须指明",
+    )
+    parser.add_argument(
+        "--operator", help="尚未设置登录账号时记入办理记录的操作员姓名（默认：环境变量 BBC_OPERATOR）"
+    )
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
     sub.required = True
 
@@ -763,6 +838,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="文件.pdf")
     p.set_defaults(func=cmd_issued)
 
+    roles = "、".join(f"{r.value}（{r.label}）" for r in Role)
+    p = sub.add_parser(
+        "users",
+        help="登录账号：add 创建、list 列出、disable/enable 停用或启用、role 调整角色、reset-password 重置密码",
+    )
+    users = p.add_subparsers(dest="users_command", metavar="操作", parser_class=_Parser)
+    users.required = True
+    q = users.add_parser("add", help="创建登录账号（密码从终端输入，或取自环境变量 BBC_PASSWORD）")
+    q.add_argument("name", metavar="账号")
+    q.add_argument("--role", required=True, metavar="角色", help=roles)
+    q.add_argument("--display", metavar="姓名", help="显示的姓名（默认同账号）")
+    users.add_parser("list", help="列出账号")
+    for verb, text in (
+        ("disable", "停用账号（办理记录中的姓名保留）"),
+        ("enable", "重新启用账号"),
+        ("reset-password", "重置密码（下次登录须修改）"),
+    ):
+        q = users.add_parser(verb, help=text)
+        q.add_argument("name", metavar="账号")
+    q = users.add_parser("role", help="调整账号的角色")
+    q.add_argument("name", metavar="账号")
+    q.add_argument("role", metavar="角色", help=roles)
+    p.set_defaults(func=cmd_users)
+
     p = sub.add_parser("check", help="检查数据库完整性和审计链（历史记录是否被改动、删除）")
     p.set_defaults(func=cmd_check)
 
@@ -813,7 +912,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except BbcError as exc:
-        print(f"错误：{exc.message}", file=sys.stderr)
+        message = exc.message
+        if (
+            isinstance(exc, PermissionDenied)
+            and not getattr(args, "acting", None)
+            and "不是本系统的登录账号" in message
+        ):
+            message += "（命令行请用 --as 账号，或设置环境变量 BBC_AS）"
+        print(f"错误：{message}", file=sys.stderr)
         return EXIT_USER
     except KeyboardInterrupt:
         print("已取消", file=sys.stderr)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import os
 
 from sqlalchemy import select
@@ -15,14 +14,13 @@ SYSTEM = "system"
 
 
 def default_operator() -> str:
-    """``BBC_OPERATOR``, else the login name of the PC's user."""
-    name = os.environ.get("BBC_OPERATOR", "").strip()
-    if name:
-        return name
-    try:
-        return getpass.getuser() or SYSTEM
-    except (KeyError, OSError):
-        return SYSTEM
+    """Who acts when nobody is named: ``BBC_AS`` (a login account), else ``BBC_OPERATOR`` (a name for
+    the history while there are no login accounts), else the built-in system account."""
+    for variable in ("BBC_AS", "BBC_OPERATOR"):
+        name = os.environ.get(variable, "").strip()
+        if name:
+            return name
+    return SYSTEM
 
 
 def account_for(session: Session, username: str, now) -> Account:  # type: ignore[no-untyped-def]

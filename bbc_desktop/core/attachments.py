@@ -34,8 +34,10 @@ def add_attachment(
 ) -> Attachment:
     """Copy ``source`` into ``store`` and record it on the ticket."""
     from bbc_desktop.core.accounts import account_for
+    from bbc_desktop.core.permissions import Permission, require
     from bbc_desktop.core.tickets import add_event
 
+    require(session, ctx, Permission.HANDLE)
     if Status(ticket.status) is Status.VOIDED:
         raise TransitionError("该工单已作废，不能再添加附件")
     path = Path(source)

@@ -223,4 +223,13 @@ EVENT_LABELS: dict[str, str] = {
     "printed": "打印",
     "imported": "从旧台账导入",
     "report_issued": "签发整改情况报告",
+    "login": "登录",
+    "login_failed": "登录失败",
+    "account_locked": "账号锁定",
+    "account_created": "创建账号",
+    "password_changed": "修改密码",
+    "password_reset": "重置密码",
+    "role_changed": "调整角色",
+    "account_disabled": "停用账号",
+    "account_enabled": "启用账号",
 }

@@ -23,3 +23,7 @@ class Conflict(BbcError):
 
 class TransitionError(BbcError):
     """A lifecycle step that is not allowed from the ticket's current state."""
+
+
+class PermissionDenied(BbcError):
+    """The acting account may not do this (its role), or no valid account is acting at all."""

@@ -84,8 +84,10 @@ def read_csv_file(path: str | Path) -> list[tuple[date, bool, str]]:
 
 def save_days(session: Session, ctx: Context, days: list[tuple[date, bool, str]]) -> int:
     """Enter the days (a day entered again is updated) and recompute the deadlines they touch."""
+    from bbc_desktop.core.permissions import Permission, require
     from bbc_desktop.core.tickets import add_event, recompute_deadlines
 
+    require(session, ctx, Permission.ADMIN)
     for day, workday, name in days:
         row = session.get(HolidayOverride, day)
         if row is None:

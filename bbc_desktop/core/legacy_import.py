@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 
 from bbc_desktop.core.context import Context
 from bbc_desktop.core.domain import ComplaintForm, Grade, ReporterKind, Source, Status
+from bbc_desktop.core.permissions import Permission, require
 from bbc_desktop.core.tickets import add_event
 from bbc_desktop.core.validation import MAX_COMPANY, MAX_CONTENT, MAX_NAME
 from bbc_desktop.db.models import Reporter, Ticket
@@ -168,6 +169,7 @@ class _Lookups:
 
 def import_ledger(session: Session, ctx: Context, ledger: LegacyLedger) -> ImportResult:
     """Import every row of ``ledger`` that is not yet in the database; the caller commits."""
+    require(session, ctx, Permission.IMPORT_LEDGER)
     now = ctx.clock.now().replace(microsecond=0)
     result = ImportResult(source=ledger.path.name)
     seen: Counter[str] = Counter()

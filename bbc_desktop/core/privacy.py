@@ -31,8 +31,10 @@ def mask_phone(phone: str) -> str:
 
 def reveal_identity(session: Session, ctx: Context, ticket: Ticket) -> tuple[str, str, str]:
     """The real name, company and phone of a confidential ticket; the look is recorded in its history."""
+    from bbc_desktop.core.permissions import Permission, require
     from bbc_desktop.core.tickets import add_event
 
+    require(session, ctx, Permission.REVEAL)
     if ticket.confidential:
         add_event(session, ctx, ticket, "identity_revealed", note="查看保密反映人信息")
         session.flush()

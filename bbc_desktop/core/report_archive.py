@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from bbc_desktop.core.accounts import account_for
 from bbc_desktop.core.context import Context
 from bbc_desktop.core.errors import ValidationError
+from bbc_desktop.core.permissions import Permission, require
 from bbc_desktop.core.report import SECTIONS, ReportFigures
 from bbc_desktop.core.settings import get_setting, set_setting
 from bbc_desktop.core.tickets import add_event
@@ -71,6 +72,7 @@ def archive_report(
     title: str,
 ) -> IssuedReport:
     """签发: store the report as made; the next version number of its period."""
+    require(session, ctx, Permission.ISSUE_REPORT)
     start, end = date.fromisoformat(figures.start), date.fromisoformat(figures.end)
     if not pdf.startswith(b"%PDF"):
         raise ValidationError("报告文件无效，未签发")

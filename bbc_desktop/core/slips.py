@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from bbc_desktop.core.context import Context
 from bbc_desktop.core.domain import Grade, ReporterKind, Source
 from bbc_desktop.core.errors import ValidationError
+from bbc_desktop.core.permissions import Permission, require
 from bbc_desktop.core.settings import all_settings
 from bbc_desktop.core.tickets import add_event, co_assignments, lead_assignment
 from bbc_desktop.db.models import Ticket
@@ -185,5 +186,6 @@ def receipt_data(session: Session, ticket: Ticket, today: date) -> ReceiptData:
 
 def record_printed(session: Session, ctx: Context, tickets: list[Ticket], paper: str, how: str) -> None:
     """History: ``paper`` (交办单 / 受理回执) of each ticket was printed or saved, and how."""
+    require(session, ctx, Permission.PRINT)
     for ticket in tickets:
         add_event(session, ctx, ticket, "printed", note=f"{paper}（{how}）")

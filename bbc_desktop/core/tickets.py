@@ -34,6 +34,7 @@ from bbc_desktop.core.domain import (
 )
 from bbc_desktop.core.errors import NotFound, TransitionError, ValidationError
 from bbc_desktop.core.lifecycle import Action
+from bbc_desktop.core.permissions import Permission, require
 from bbc_desktop.core.units import find_unit
 from bbc_desktop.core.validation import (
     MAX_COMPANY,
@@ -203,6 +204,7 @@ def _active_unit(session: Session, name_or_id: str | int, what: str) -> Unit:
 
 def register(session: Session, ctx: Context, intake: Intake) -> Ticket:
     """受理: validate the intake, issue the number, and dispatch at once when a lead unit is given."""
+    require(session, ctx, Permission.INTAKE)
     now = ctx.clock.now()
     grade = parse_enum(Grade, intake.grade, "牌色", GRADES)
     kind = parse_enum(ReporterKind, intake.kind, "反映人类型")
@@ -276,6 +278,7 @@ def _move(
     session: Session, ctx: Context, ticket: Ticket, target: Status | None, kind: str, **changes: Any
 ) -> None:
     """Apply ``changes`` (and the new status) to the ticket and record them as one event."""
+    require(session, ctx, Permission.VOID if kind == "voided" else Permission.HANDLE)
     note = changes.pop("_note", "")
     if target is not None and target.value != ticket.status:
         changes["status"] = target.value
@@ -599,6 +602,7 @@ def recompute_deadlines(session: Session, ctx: Context, years: set[int]) -> int:
 
 def link(session: Session, ctx: Context, ticket: Ticket | str, other: Ticket | str) -> Ticket:
     """Record that ``ticket`` repeats ``other`` (the same reporter, the same matter). Both keep their own lifecycle."""
+    require(session, ctx, Permission.HANDLE)
     ticket, other = _resolve(session, ticket), _resolve(session, other)
     if ticket.id == other.id:
         raise ValidationError("不能将工单与其自身关联")

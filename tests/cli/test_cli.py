@@ -362,3 +362,36 @@ def test_check_passes_then_names_a_tampered_event(bbc, tmp_path):
     connection.close()
     code, out, err = bbc("check")
     assert code == 1 and f"事件 {victim}" in err and "可能被改动" in err
+
+
+def test_users_and_acting_as_an_account(bbc, monkeypatch):
+    monkeypatch.delenv("BBC_OPERATOR", raising=False)
+    # Before any login account: writes act as the built-in system account.
+    assert bbc(*INTAKE)[0] == 0
+    assert "system" in bbc("show", "BBC-2026-0001")[1]
+    monkeypatch.setenv("BBC_PASSWORD", "short")
+    code, _, err = bbc("users", "add", "admin", "--role", "admin")
+    assert code == 1 and "密码至少 8 位" in err
+    monkeypatch.setenv("BBC_PASSWORD", "counter2026")
+    assert bbc("users", "add", "front", "--role", "front_desk")[2] == "错误：第一个登录账号必须是管理员\n"
+    assert (
+        bbc("users", "add", "admin", "--role", "admin", "--display", "张管理")[1]
+        == "已创建账号 admin（管理员）\n"
+    )
+    # From now on a writing command needs an account.
+    code, _, err = bbc(*INTAKE)
+    assert code == 1 and "不是本系统的登录账号" in err and "--as 账号" in err
+    assert bbc("--as", "admin", "users", "add", "front", "--role", "前台办理专员")[0] == 0
+    assert bbc("--as", "front", *INTAKE)[1] == "BBC-2026-0002\n"
+    monkeypatch.setenv("BBC_AS", "front")
+    code, _, err = bbc("users", "add", "x", "--role", "leader")
+    assert code == 1 and "“前台办理专员”角色无权系统管理" in err
+    code, _, err = bbc("export", "--json", "/dev/null")
+    assert code == 1 and "无权系统管理" in err
+    assert bbc("--as", "admin", "users", "disable", "front")[1] == "已停用账号 front\n"
+    code, _, err = bbc(*INTAKE)
+    assert code == 1 and "已停用" in err
+    listed = bbc("users", "list")[1].splitlines()
+    assert listed[0] == "admin\t张管理\t管理员\t启用"
+    assert "front\tfront\t前台办理专员\t已停用" in listed
+    assert "system\tsystem\t管理员\t仅见于办理记录（不能登录）" in listed
