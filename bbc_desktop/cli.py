@@ -304,10 +304,12 @@ def cmd_report(args: argparse.Namespace) -> int:
         if args.issue:
             issued = issue_report(session, _context(args), start, end, texts)
             data, total, version = bytes(issued.pdf), issued.figures["total"], issued.version
+            write_file(target, data)  # inside the transaction: a file that cannot be written issues nothing
         else:
             make = report_pdf if kind == ".pdf" else report_docx
             data, total = make(session, start, end, _context_default().clock.today(), texts)
-    write_file(target, data)
+    if not args.issue:
+        write_file(target, data)
     if args.issue:
         print(f"已签发整改情况报告第{version}版（受理 {total} 件），已存档：{target}")
     else:

@@ -181,7 +181,7 @@ class AssignmentRole(StrEnum):
 E = TypeVar("E", bound=StrEnum)
 
 
-def parse_enum(enum: type[E], value: str | E, what: str, allowed: Sequence[E] | None = None) -> E:
+def parse_enum(enum: type[E], value: str | E | None, what: str, allowed: Sequence[E] | None = None) -> E:
     """Turn user text (code or Chinese label) into an enum member, or raise a Chinese ValidationError.
 
     ``allowed`` narrows the members the user may choose (e.g. GRADES: never "unknown").
@@ -189,7 +189,7 @@ def parse_enum(enum: type[E], value: str | E, what: str, allowed: Sequence[E] | 
     from bbc_desktop.core.errors import ValidationError
 
     members = list(enum) if allowed is None else list(allowed)
-    text = value.value if isinstance(value, enum) else str(value).strip()
+    text = value.value if isinstance(value, enum) else ("" if value is None else str(value).strip())
     if not text:
         raise ValidationError(f"请选择{what}")
     for member in members:

@@ -34,10 +34,12 @@ from sqlalchemy.orm import Session
 
 from bbc_desktop.core.context import Context
 from bbc_desktop.core.domain import ComplaintForm, Grade, ReporterKind, Source, Status
+from bbc_desktop.core.numbering import claim, parse_number
 from bbc_desktop.core.permissions import Permission, require
+from bbc_desktop.core.settings import get_setting
 from bbc_desktop.core.tickets import add_event
 from bbc_desktop.core.validation import MAX_COMPANY, MAX_CONTENT, MAX_NAME
-from bbc_desktop.db.models import Reporter, Ticket
+from bbc_desktop.db.models import Event, Reporter, Ticket
 from bbc_desktop.db.search import deferred_search_index
 from bbc_desktop.io.legacy_ledger import LegacyLedger, LegacyRow
 
@@ -91,9 +93,20 @@ class ImportResult:
         )
 
 
-def _fingerprint(row: LegacyRow, occurrence: int) -> str:
-    """What the row says (not where it stands), so that re-sorting the ledger changes nothing."""
-    content = [
+def _identity(row: LegacyRow, occurrence: int) -> str:
+    """Which case a row is: its number and day of acceptance (or, without a number, who, what, when).
+
+    Not the columns that a later version of the ledger fills in (处理结果, 办结时间, a phone number),
+    so that importing the updated ledger does not import the same case a second time.
+    """
+    day = row.accepted_at.date().isoformat() if row.accepted_at else ""
+    basis = ["number", row.number, day] if row.number else ["row", row.reporter, row.matter, day]
+    return hashlib.sha256(orjson.dumps([*basis, occurrence])).hexdigest()
+
+
+def _content(row: LegacyRow) -> str:
+    """Everything the row says: to tell a re-imported row that changed since."""
+    values = [
         row.number,
         row.reporter,
         row.phone,
@@ -102,9 +115,8 @@ def _fingerprint(row: LegacyRow, occurrence: int) -> str:
         row.accepted_at.isoformat() if row.accepted_at else "",
         row.result,
         row.finished_at.isoformat() if row.finished_at else "",
-        occurrence,  # two identical rows in one ledger are two tickets
     ]
-    return hashlib.sha256(orjson.dumps(content)).hexdigest()
+    return hashlib.sha256(orjson.dumps(values)).hexdigest()
 
 
 class _Lookups:
@@ -112,16 +124,29 @@ class _Lookups:
 
     def __init__(self, session: Session, ledger: LegacyLedger) -> None:
         self.session = session
-        earlier = select(Ticket.import_key, Ticket.number).where(Ticket.import_key.is_not(None))
-        self.earlier: dict[str, str] = {key: number for key, number in session.execute(earlier)}
+        earlier = select(Ticket.import_key, Ticket.number, Ticket.id).where(Ticket.import_key.is_not(None))
+        self.earlier: dict[str, tuple[str, int]] = {key: (n, i) for key, n, i in session.execute(earlier)}
+        self.pattern = get_setting(session, "number_pattern")
         wanted = sorted({row.number[: _NUMBER_LIMIT - 8] for row in ledger.rows if row.number})
         self.taken: set[str] = set()
+        self.own: set[str] = set()  # numbers of tickets this program registered (not imported)
         for chunk in range(0, len(wanted), 500):
             part = wanted[chunk : chunk + 500]
-            self.taken.update(session.scalars(select(Ticket.number).where(Ticket.number.in_(part))))
+            query = select(Ticket.number, Ticket.import_key).where(Ticket.number.in_(part))
+            for number, key in session.execute(query):
+                self.taken.add(number)
+                if key is None:
+                    self.own.add(number)
         self.taken.update(session.scalars(select(Ticket.number).where(Ticket.number.like("导入-%"))))
         self.reporters: dict[tuple[str, str, str, str], Reporter] = {}
         self.next_plain: dict[int, int] = {}
+
+    def content_of(self, ticket_id: int) -> str:
+        """The content fingerprint the row had when it was imported (kept in the 'imported' event)."""
+        after = self.session.scalar(
+            select(Event.after).where(Event.ticket_id == ticket_id, Event.kind == "imported").limit(1)
+        )
+        return str((after or {}).get("content", ""))
 
     def reporter(self, text: str, phone: str) -> Reporter:
         text = text[:MAX_COMPANY]
@@ -180,13 +205,20 @@ def import_ledger(session: Session, ctx: Context, ledger: LegacyLedger) -> Impor
             if row.skipped:
                 result.fates.append(RowFate(row.line, False, reason=row.skipped))
                 continue
-            first = _fingerprint(row, 0)
-            key = _fingerprint(row, seen[first])
+            first = _identity(row, 0)
+            key = _identity(row, seen[first])
             seen[first] += 1
             earlier = lookups.earlier.get(key)
             if earlier is not None:
-                reason = f"此前已导入为工单 {earlier}"
-                result.fates.append(RowFate(row.line, False, number=earlier, reason=reason))
+                number, ticket_id = earlier
+                reason = f"此前已导入为工单 {number}"
+                if _content(row) != lookups.content_of(ticket_id):
+                    reason += "；台账中该行此后有改动，未覆盖程序中的记录，请在程序中办理"
+                result.fates.append(RowFate(row.line, False, number=number, reason=reason))
+                continue
+            if row.number and row.number in lookups.own:
+                reason = f"编号 {row.number} 是本程序登记的工单（该台账可能由本程序导出）"
+                result.fates.append(RowFate(row.line, False, number=row.number, reason=reason))
                 continue
             result.fates.append(_import_row(session, ctx, ledger, row, key, now, lookups))
         session.flush()
@@ -215,6 +247,13 @@ def _import_row(
     number = lookups.number(row.number, accepted.year)
     if row.number and number != row.number[:_NUMBER_LIMIT]:
         flags.append(f"工单编号“{row.number}”已被占用，改为 {number}")
+    # A number of the program's own form (the hall numbered by hand as the program does) keeps its
+    # place in the year's sequence: the program's next number continues after it, never repeats it.
+    year, seq = accepted.year, None
+    own_form = parse_number(lookups.pattern, number)
+    if own_form is not None:
+        year, seq = own_form
+        claim(session, year, seq)
     content = row.matter
     if len(content) > MAX_CONTENT:  # never silently cut: the whole text stays in the event
         content = content[:MAX_CONTENT]
@@ -222,8 +261,8 @@ def _import_row(
     closed = bool(row.result)
     ticket = Ticket(
         number=number,
-        year=accepted.year,
-        seq=None,
+        year=year,
+        seq=seq,
         status=(Status.CLOSED if closed else Status.REGISTERED).value,
         grade=Grade.UNKNOWN.value,
         source=Source.OTHER.value,
@@ -252,6 +291,7 @@ def _import_row(
         "file": ledger.path.name,
         "sheet": ledger.sheet,
         "line": row.line,
+        "content": _content(row),
     }
     if row.number:
         after["ledger_number"] = row.number

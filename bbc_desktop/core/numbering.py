@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import string
+
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -11,6 +14,34 @@ from bbc_desktop.db.models import NumberSequence
 
 def format_number(pattern: str, year: int, seq: int) -> str:
     return check_number_pattern(pattern).format(year=year, seq=seq)
+
+
+def parse_number(pattern: str, number: str) -> tuple[int, int] | None:
+    """(year, seq) when ``number`` is one the pattern makes (e.g. BBC-2026-0301), else None."""
+    regex = ""
+    fields: list[str] = []
+    for literal, name, _spec, _conversion in string.Formatter().parse(pattern):
+        regex += re.escape(literal)
+        if name in ("year", "seq"):
+            regex += r"(\d{4})" if name == "year" else r"(\d+)"
+            fields.append(name)
+    match = re.fullmatch(regex, number.strip())
+    if match is None or sorted(fields) != ["seq", "year"]:
+        return None
+    values = dict(zip(fields, (int(g) for g in match.groups()), strict=True))
+    if format_number(pattern, values["year"], values["seq"]) != number.strip():
+        return None  # e.g. 0301 vs 301: not what the program would have printed
+    return values["year"], values["seq"]
+
+
+def claim(session: Session, year: int, seq: int) -> None:
+    """An imported ticket keeps a number of the program's own form: later numbers continue after it."""
+    _ensure_year(session, year)
+    session.execute(
+        update(NumberSequence)
+        .where(NumberSequence.year == year, NumberSequence.last_seq < seq)
+        .values(last_seq=seq)
+    )
 
 
 def allocate(session: Session, year: int) -> tuple[int, str]:

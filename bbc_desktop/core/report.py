@@ -76,6 +76,9 @@ class ReportFigures:
     satisfaction: dict[str, int]
     weekly: list[tuple[str, int]]  # (Monday of the week, tickets accepted that week)
     extra: dict[str, Any] = field(default_factory=dict)
+    # Imported from an old ledger with no grade, hence no deadline: with a result, they are outside
+    # the on-time rate (neither on time nor late).
+    undated_with_result: int = 0
 
     @property
     def on_spot_rate(self) -> float | None:
@@ -83,7 +86,8 @@ class ReportFigures:
 
     @property
     def on_time_rate(self) -> float | None:
-        return self.on_time / self.with_result if self.with_result else None
+        dated = self.with_result - self.undated_with_result
+        return self.on_time / dated if dated else None
 
     @property
     def satisfied_rate(self) -> float | None:
@@ -140,7 +144,7 @@ def report_figures(
     satisfaction: Counter[str] = Counter()
     weeks: Counter[date] = Counter()
     units: dict[str, list[int]] = {}
-    total = voided = on_spot = with_result = on_time = 0
+    total = voided = on_spot = with_result = on_time = undated_with_result = 0
     to_result: list[int] = []
     late: list[LateItem] = []
     escalations: list[dict[str, str]] = []
@@ -163,7 +167,9 @@ def report_figures(
             figures[1] += 1
             to_result.append(calendar.workdays_between(accepted, r.result_at.date()))
         late_by = lateness(r.status, r.due_date, r.result_at, today, calendar)
-        if late_by is None:
+        if r.due_date is None:
+            undated_with_result += r.result_at is not None
+        elif late_by is None:
             on_time += r.result_at is not None
         else:
             figures[2] += 1
@@ -210,6 +216,7 @@ def report_figures(
         escalations=escalations,
         satisfaction={s.label: satisfaction[s.label] for s in Satisfaction},
         weekly=weekly,
+        undated_with_result=undated_with_result,
     )
 
 

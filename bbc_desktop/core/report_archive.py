@@ -17,16 +17,18 @@ from datetime import date, datetime
 
 import orjson
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bbc_desktop.core.accounts import account_for
 from bbc_desktop.core.context import Context
-from bbc_desktop.core.errors import ValidationError
+from bbc_desktop.core.errors import Conflict, ValidationError
 from bbc_desktop.core.permissions import Permission, require
 from bbc_desktop.core.report import SECTIONS, ReportFigures
 from bbc_desktop.core.settings import get_setting, set_setting
 from bbc_desktop.core.tickets import add_event
 from bbc_desktop.db.models import IssuedReport
+from bbc_desktop.db.transactions import ensure_begun
 
 __all__ = [
     "DRAFT_KEY",
@@ -92,8 +94,13 @@ def archive_report(
         pdf=pdf,
         sha256=sha256(pdf),
     )
-    session.add(issued)
-    session.flush()
+    ensure_begun(session.connection())  # so that the savepoint below is nested, not the transaction
+    try:
+        with session.begin_nested():  # only this insert is undone if another counter was quicker
+            session.add(issued)
+            session.flush()
+    except IntegrityError:
+        raise Conflict("同一报告期的报告刚刚由他人签发了新版本，请重新签发（将成为下一版）") from None
     add_event(
         session,
         ctx,

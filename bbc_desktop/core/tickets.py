@@ -546,7 +546,13 @@ def change_grade(
     reason = clean_text(reason, "调整理由", limit=MAX_NOTE, required=True, multiline=True)
     if new.value == ticket.grade:
         raise ValidationError(f"工单已是{new.label}")
-    deadline = load_calendar(session).due(new, ticket.clock_start)
+    changes: dict[str, Any] = {}
+    if ticket.grade == Grade.UNKNOWN.value:
+        # Imported from an old ledger and graded now: the window takes the case up today, so its
+        # deadline counts from now, not from an acceptance months ago (that stays on record).
+        changes["clock_start"] = ctx.clock.now().replace(microsecond=0)
+        reason += "（旧台账导入件，办理期限自定级之时起算）"
+    deadline = load_calendar(session).due(new, changes.get("clock_start", ticket.clock_start))
     _move(
         session,
         ctx,
@@ -556,6 +562,7 @@ def change_grade(
         grade=new,
         due_date=deadline.due,
         due_provisional=deadline.provisional,
+        **changes,
         _note=reason,
     )
     return ticket

@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from sqlalchemy import Connection, func, select
 
 from bbc_desktop.db.models import CHARS_TABLE, SEARCH_TABLE, Ticket
+from bbc_desktop.db.transactions import ensure_begun
 
 # Stands for any character that is not a letter or digit (punctuation, spaces), so that two
 # characters either side of one are not adjacent. A token of two letters never comes from splitting
@@ -112,6 +113,10 @@ def deferred_search_index(conn: Connection) -> Iterator[None]:
     if not tables:
         yield
         return
+    # Without a transaction already open, the DROP TRIGGER below would be committed at once and a
+    # rollback (the import's preview, a failed bulk write) would leave the index without its
+    # insert triggers for good.
+    ensure_begun(conn)
     mark = conn.scalar(select(func.coalesce(func.max(Ticket.id), 0)))
     for table in tables:
         conn.exec_driver_sql(f"DROP TRIGGER {table}_insert")

@@ -503,18 +503,25 @@ class ActionDialog(QDialog):
         """Preview the deadline the core will set: the new grade counted from where the clock started."""
         facts = self.facts
         assert facts is not None
-        grade = Grade(self.value("grade"))
         rule = self.fields["rule"]
         preview = self.fields["preview"]
         assert isinstance(rule, QLabel) and isinstance(preview, QLabel)
+        chosen = self.value("grade")
+        if chosen is None:  # an imported ticket has no grade yet: nothing is preselected
+            rule.setText(facts.grade.rule)
+            preview.setText("请选择新牌色")
+            return
+        grade = Grade(chosen)
         rule.setText(grade.rule)
         if grade is facts.grade:
             preview.setText("与当前牌色相同，办理期限不变")
             return
-        deadline = facts.calendar.due(grade, facts.clock_start)
+        # An imported ticket graded for the first time: its deadline counts from now (core.change_grade).
+        start = self.state.ctx.clock.now() if facts.grade is Grade.UNKNOWN else facts.clock_start
+        deadline = facts.calendar.due(grade, start)
         preview.setText(
             f"{_chinese_date(deadline.due)}"
-            f"（{grade.label}{grade.workdays}个工作日，自{_chinese_date(facts.clock_start.date())}起算"
+            f"（{grade.label}{grade.workdays}个工作日，自{_chinese_date(start.date())}起算"
             + ("，暂定" if deadline.provisional else "")
             + "）"
         )

@@ -81,19 +81,31 @@ def percent(rate: float | None) -> str:
 def draft_overview(figures: ReportFigures) -> str:
     """A first draft of 情况概述 from the figures, for the specialist to edit."""
     start, end = date.fromisoformat(figures.start), date.fromisoformat(figures.end)
-    grades = "、".join(f"{label}{count}件" for label, count in figures.by_grade.items())
-    text = (
-        f"{chinese_date(start)}至{chinese_date(end)}，窗口共受理企业群众反映“办不成事”事项{figures.total}件"
-        f"（{grades}）。当场解决{figures.on_spot}件，占{percent(figures.on_spot_rate)}；"
-        f"承办单位已报送办理结果{figures.with_result}件，按期办结率{percent(figures.on_time_rate)}"
-    )
+    period = f"{chinese_date(start)}至{chinese_date(end)}"
+    if not figures.total:
+        return f"{period}，窗口未受理企业群众反映“办不成事”事项。"
+    grades = "、".join(f"{label}{count}件" for label, count in figures.by_grade.items() if count)
+    text = f"{period}，窗口共受理企业群众反映“办不成事”事项{figures.total}件（{grades}）。"
+    if figures.on_spot:
+        text += f"当场解决{figures.on_spot}件，占{percent(figures.on_spot_rate)}；"
+    text += f"承办单位已报送办理结果{figures.with_result}件"
+    if figures.on_time_rate is not None:
+        text += f"，按期办结率{percent(figures.on_time_rate)}"
+    if figures.undated_with_result:
+        text += f"（从旧台账导入、未定级的{figures.undated_with_result}件无办理期限，不计入按期办结率）"
     if figures.average_workdays_to_result is not None:
         text += f"，平均{figures.average_workdays_to_result}个工作日办结"
-    text += f"。超期{len(figures.late)}件，其中尚未办结{sum(1 for x in figures.late if x.open)}件"
+    if figures.late:
+        text += f"。超期{len(figures.late)}件，其中尚未办结{sum(1 for x in figures.late if x.open)}件"
+    else:
+        text += "。无超期事项"
     if figures.escalations:
         text += f"；移交督办{len(figures.escalations)}件"
     visited = sum(figures.satisfaction.values())
-    text += f"。回访{visited}件，满意及基本满意率{percent(figures.satisfied_rate)}。"
+    if visited:
+        text += f"。回访{visited}件，满意及基本满意率{percent(figures.satisfied_rate)}。"
+    else:
+        text += "。本期尚无回访记录。"
     return text
 
 

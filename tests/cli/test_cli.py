@@ -395,3 +395,19 @@ def test_users_and_acting_as_an_account(bbc, monkeypatch):
     assert listed[0] == "admin\t张管理\t管理员\t启用"
     assert "front\tfront\t前台办理专员\t已停用" in listed
     assert "system\tsystem\t管理员\t仅见于办理记录（不能登录）" in listed
+
+
+def test_an_issue_whose_file_cannot_be_written_issues_nothing(bbc, tmp_path):
+    bbc(*INTAKE, "--accepted", "2026-11-02")
+    code, _, err = bbc(
+        "report",
+        "--from",
+        "2026-11-01",
+        "--to",
+        "2026-11-30",
+        "-o",
+        str(tmp_path / "无此目录" / "r.pdf"),
+        "--issue",
+    )
+    assert code == 1 and "无法写入文件" in err
+    assert bbc("issued")[1] == "（尚无已签发的整改情况报告）\n"

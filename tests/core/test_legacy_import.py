@@ -128,17 +128,68 @@ def test_preview_predicts_the_import_and_writes_nothing(db, ctx):
     assert [f.text for f in shown.fates] == [f.text for f in done.fates]
 
 
-def test_a_number_already_in_use_is_kept_apart(db, ctx, clock):
+def _edited_copy(tmp_path, name: str, changes: dict[tuple[int, int], object]) -> Path:
+    """The fixture with some cells changed: {(row, column): value}."""
+    from openpyxl import load_workbook
+
+    target = tmp_path / name
+    shutil.copy(FIXTURE, target)
+    book = load_workbook(target)
+    for (row, column), value in changes.items():
+        book.active.cell(row=row, column=column, value=value)
+    book.save(target)
+    return target
+
+
+def test_a_number_of_a_ticket_of_this_program_is_not_imported_again(db, ctx):
     with db.session() as s:
         existing = t.register(s, ctx, t.Intake(content="甲", name="张三", phone="13800000000"))
         existing.number = "2025-002"
     with db.session() as s:
         result = import_ledger(s, ctx, read_legacy_ledger(FIXTURE))
     fate = next(f for f in result.fates if f.line == 4)
-    assert fate.number == "2025-002-导入1"
-    assert any("已被占用" in flag for flag in fate.flags)
+    assert not fate.imported and fate.reason.startswith("编号 2025-002 是本程序登记的工单")
     with db.session() as s:
         assert s.scalar(select(Ticket.content).where(Ticket.number == "2025-002")) == "甲"
+
+
+def test_the_same_number_on_another_day_is_another_case(db, ctx, tmp_path):
+    with db.session() as s:
+        import_ledger(s, ctx, read_legacy_ledger(FIXTURE))
+    next_year = _edited_copy(tmp_path, "2026.xlsx", {(4, 6): "2026-03-02"})  # 2025-002 again, other day
+    with db.session() as s:
+        result = import_ledger(s, ctx, read_legacy_ledger(next_year))
+    fate = next(f for f in result.fates if f.line == 4)
+    assert fate.imported and fate.number == "2025-002-导入1"
+    assert any("已被占用" in flag for flag in fate.flags)
+    assert result.imported == 1
+
+
+def test_an_updated_row_is_not_imported_twice(db, ctx, tmp_path):
+    with db.session() as s:
+        import_ledger(s, ctx, read_legacy_ledger(FIXTURE))
+    # Later the specialist filled in the result of 2025-005 and the phone of 2025-001.
+    updated = _edited_copy(
+        tmp_path, "updated.xlsx", {(7, 7): "已协调办结", (7, 8): "2025-11-03", (3, 3): "13812345678"}
+    )
+    with db.session() as s:
+        before = _count(s)
+        result = import_ledger(s, ctx, read_legacy_ledger(updated))
+        assert _count(s) == before and result.imported == 0
+    changed = {f.line: f.reason for f in result.fates if "此后有改动" in f.reason}
+    assert sorted(changed) == [3, 7]
+    assert changed[7].startswith("此前已导入为工单 2025-005；台账中该行此后有改动")
+
+
+def test_numbers_of_the_programs_own_form_keep_their_place_in_the_sequence(db, ctx, tmp_path):
+    ledger = _edited_copy(tmp_path, "own.xlsx", {(4, 1): "BBC-2026-0301", (4, 6): "2026-03-02"})
+    with db.session() as s:
+        import_ledger(s, ctx, read_legacy_ledger(ledger))
+    with db.session() as s:
+        own = t.get_ticket(s, "BBC-2026-0301")
+        assert (own.year, own.seq) == (2026, 301)
+        new = t.register(s, ctx, t.Intake(content="乙", name="李四", phone="13900000000"))
+        assert new.number == "BBC-2026-0302"  # never BBC-2026-0301 a second time
 
 
 def test_imported_tickets_in_queue_ledger_report_and_slip(db, ctx, clock):
@@ -171,6 +222,9 @@ def test_imported_tickets_in_queue_ledger_report_and_slip(db, ctx, clock):
         assert row.overdue == "否"
         figures = report_figures(s, date(2025, 1, 1), date(2025, 12, 31), TODAY, calendar)
         assert figures.by_grade["未定级"] == 24 and figures.total == 24 and figures.late == []
+        # With a result but without a deadline: neither on time nor late.
+        assert (figures.with_result, figures.undated_with_result, figures.on_time) == (17, 17, 0)
+        assert figures.on_time_rate is None
         ticket = s.scalar(select(Ticket).where(Ticket.number == "2025-005"))
         with pytest.raises(ValidationError, match="尚未确定牌色"):
             slip_data(s, ticket, TODAY)
@@ -178,7 +232,7 @@ def test_imported_tickets_in_queue_ledger_report_and_slip(db, ctx, clock):
             t.dispatch(s, ctx, ticket, "区民政局")
 
 
-def test_grading_an_imported_ticket_counts_its_deadline_from_acceptance(db, ctx):
+def test_grading_an_imported_ticket_counts_its_deadline_from_then(db, ctx):
     with db.session() as s:
         import_ledger(s, ctx, read_legacy_ledger(FIXTURE))
     with db.session() as s:
@@ -186,8 +240,32 @@ def test_grading_an_imported_ticket_counts_its_deadline_from_acceptance(db, ctx)
     with db.session() as s:
         ticket = t.get_ticket(s, "2025-005")
         calendar = t.load_calendar(s)
-        assert ticket.due_date == calendar.due(Grade.YELLOW, datetime(2025, 10, 25)).due
-        assert t.is_overdue(ticket, TODAY)  # an old open case is late, and now shows as such
+        # Accepted 2025-10-25 by the old ledger; the window takes it up when grading it (today).
+        assert ticket.accepted_at == datetime(2025, 10, 25)
+        assert ticket.clock_start == ctx.clock.now()
+        assert ticket.due_date == calendar.due(Grade.YELLOW, ctx.clock.now()).due == date(2026, 11, 30)
+        assert not t.is_overdue(ticket, TODAY)
+        assert "办理期限自定级之时起算" in ticket.events[-1].note
         t.dispatch(s, ctx, ticket, "区民政局")  # allowed once graded
         with pytest.raises(ValidationError, match="牌色"):
             t.change_grade(s, ctx, ticket, "unknown", "不可")
+        t.change_grade(s, ctx, ticket, "red", "涉及政策")  # a second change counts from the same start
+        assert ticket.due_date == calendar.due(Grade.RED, ctx.clock.now()).due
+
+
+def test_a_preview_leaves_the_search_index_working(db, ctx):
+    """The preview sets the insert triggers aside inside its transaction; its rollback restores them."""
+    with db.session() as s:
+        preview(s, ctx, read_legacy_ledger(FIXTURE))
+    with db.engine.connect() as connection:
+        triggers = {
+            row[0]
+            for row in connection.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='trigger'")
+        }
+    assert {"ticket_search_insert", "ticket_search_chars_insert"} <= triggers
+    with db.session() as s:
+        t.register(s, ctx, t.Intake(content="不动产登记窗口拖延", name="赵六", phone="13700000000"))
+    with db.session() as s:
+        calendar = t.load_calendar(s)
+        assert len(queue_ids(s, TicketFilter(text="不动产登记"), TODAY, calendar).ids) == 1
+        assert len(queue_ids(s, TicketFilter(text="赵六"), TODAY, calendar).ids) == 1

@@ -326,3 +326,29 @@ def test_reassign_to_another_unit(qtbot, state):
     ok(qtbot, dialog)
     with state.session() as s:
         assert t.lead_assignment(t.get_ticket(s, number)).unit.name == "区人社局"
+
+
+def test_an_imported_ticket_is_graded_through_the_dialog(qtbot, state):
+    from pathlib import Path
+
+    from bbc_desktop.core.legacy_import import import_ledger
+    from bbc_desktop.io.legacy_ledger import read_legacy_ledger
+
+    fixture = Path(__file__).parents[1] / "fixtures" / "legacy-ledger-2025.xlsx"
+    with state.session() as s:
+        import_ledger(s, state.ctx, read_legacy_ledger(fixture))
+    panel = make_panel(qtbot, state, "2025-005")
+    assert A.CHANGE_GRADE in panel.enabled_actions() and A.DISPATCH not in panel.enabled_actions()
+    dialog = open_dialog(qtbot, state, "2025-005", A.CHANGE_GRADE)
+    preview = dialog.fields["preview"]
+    assert preview.text() == "请选择新牌色"
+    ok(qtbot, dialog)
+    assert dialog.error_label.text() == "请选择牌色" and ticket_row(state, "2025-005").grade == "unknown"
+    choose(dialog.fields["grade"], "黄牌")
+    assert preview.text().startswith("2026年11月30日（黄牌5个工作日，自2026年11月23日起算")
+    type_text(qtbot, dialog.fields["reason"], "核实后定为黄牌")
+    ok(qtbot, dialog)
+    ticket = ticket_row(state, "2025-005")
+    assert (ticket.grade, ticket.due_date) == ("yellow", date(2026, 11, 30))
+    panel.set_ticket(info(state, "2025-005"))
+    assert A.DISPATCH in panel.enabled_actions()
