@@ -276,7 +276,9 @@ def cmd_import_ledger(args: argparse.Namespace) -> int:
     with db.session() as session:
         ctx = _context(args)
         result = preview(session, ctx, ledger) if args.preview else import_ledger(session, ctx, ledger)
-    print(f"工作表“{ledger.sheet}”，表头在第{ledger.header_line}行：" + "、".join(ledger.columns.values()))
+    print(ledger.header_text)
+    for note in ledger.notes:
+        print(note)
     for fate in result.fates:
         print(fate.text)
     print(("预览（未写入数据库）：" if args.preview else "已导入：") + result.summary)

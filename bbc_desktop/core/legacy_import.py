@@ -50,22 +50,27 @@ _ORGANISATION = re.compile(
     r"(公司|经营部|商行|超市|商店|门市部|厂|店|合作社|事务所|中心|医院|学校|协会|工作室|部)$"
 )
 _NUMBER_LIMIT = 40  # Ticket.number
+_PHONE_LIMIT = 32  # Reporter.phone
 
 
 @dataclass(frozen=True)
 class RowFate:
+    """What became of one row; ``ImportResult.fates`` has one per row of the ledger, in its order."""
+
     line: int
     imported: bool
     number: str = ""  # the ticket's number, when imported (or the earlier ticket's, when already imported)
     reason: str = ""  # why skipped
     flags: tuple[str, ...] = ()
+    where: str = ""  # 第N行, or 工作表“…”第N行 in a workbook of several ledger sheets
 
     @property
     def text(self) -> str:
+        where = self.where or f"第{self.line}行"
         if not self.imported:
-            return f"第{self.line}行：跳过（{self.reason}）"
+            return f"{where}：跳过（{self.reason}）"
         note = f"（{'；'.join(self.flags)}）" if self.flags else ""
-        return f"第{self.line}行：导入为 {self.number}{note}"
+        return f"{where}：导入为 {self.number}{note}"
 
 
 @dataclass
@@ -87,10 +92,10 @@ class ImportResult:
 
     @property
     def summary(self) -> str:
-        return (
-            f"“{self.source}”共 {len(self.fates)} 行：导入 {self.imported} 件"
-            f"（其中 {self.flagged} 件有待核实的情况），跳过 {self.skipped} 行"
-        )
+        text = f"“{self.source}”共 {len(self.fates)} 行：导入 {self.imported} 件"
+        if self.flagged:
+            text += f"（其中 {self.flagged} 件有待核实的情况）"
+        return text + f"，跳过 {self.skipped} 行"
 
 
 def _identity(row: LegacyRow, occurrence: int) -> str:
@@ -149,11 +154,17 @@ class _Lookups:
         return str((after or {}).get("content", ""))
 
     def reporter(self, text: str, phone: str) -> Reporter:
-        text = text[:MAX_COMPANY]
+        """The same name and phone is the same reporter; without a phone, a name (李先生) says too
+        little to join two rows: each gets its own."""
         if text and _ORGANISATION.search(text):
             key = (ReporterKind.COMPANY.value, "", text, phone)
         else:
-            key = (ReporterKind.PERSON.value, text[:MAX_NAME], "", phone)
+            key = (ReporterKind.PERSON.value, text, "", phone)
+        if not phone:
+            kind, name, company, _ = key
+            reporter = Reporter(kind=kind, name=name, company=company, phone="")
+            self.session.add(reporter)
+            return reporter
         reporter = self.reporters.get(key)
         if reporter is None:
             kind, name, company, _ = key
@@ -203,7 +214,7 @@ def import_ledger(session: Session, ctx: Context, ledger: LegacyLedger) -> Impor
         lookups = _Lookups(session, ledger)
         for row in ledger.rows:
             if row.skipped:
-                result.fates.append(RowFate(row.line, False, reason=row.skipped))
+                result.fates.append(RowFate(row.line, False, reason=row.skipped, where=row.where))
                 continue
             first = _identity(row, 0)
             key = _identity(row, seen[first])
@@ -214,11 +225,13 @@ def import_ledger(session: Session, ctx: Context, ledger: LegacyLedger) -> Impor
                 reason = f"此前已导入为工单 {number}"
                 if _content(row) != lookups.content_of(ticket_id):
                     reason += "；台账中该行此后有改动，未覆盖程序中的记录，请在程序中办理"
-                result.fates.append(RowFate(row.line, False, number=number, reason=reason))
+                result.fates.append(RowFate(row.line, False, number=number, reason=reason, where=row.where))
                 continue
             if row.number and row.number in lookups.own:
                 reason = f"编号 {row.number} 是本程序登记的工单（该台账可能由本程序导出）"
-                result.fates.append(RowFate(row.line, False, number=row.number, reason=reason))
+                result.fates.append(
+                    RowFate(row.line, False, number=row.number, reason=reason, where=row.where)
+                )
                 continue
             result.fates.append(_import_row(session, ctx, ledger, row, key, now, lookups))
         session.flush()
@@ -254,6 +267,15 @@ def _import_row(
     if own_form is not None:
         year, seq = own_form
         claim(session, year, seq)
+    # Longer than the columns hold: cut, flagged, and the whole text kept in the import event.
+    reporter_text, phone = row.reporter, row.phone
+    limit = MAX_COMPANY if _ORGANISATION.search(reporter_text) else MAX_NAME
+    if len(reporter_text) > limit:
+        reporter_text = reporter_text[:limit]
+        flags.append(f"办理对象超过{limit}个字，工单中为节选，全文见导入记录")
+    if len(phone) > _PHONE_LIMIT:
+        phone = phone[:_PHONE_LIMIT]
+        flags.append(f"联系电话超过{_PHONE_LIMIT}个字符，工单中为节选，全文见导入记录")
     content = row.matter
     if len(content) > MAX_CONTENT:  # never silently cut: the whole text stays in the event
         content = content[:MAX_CONTENT]
@@ -268,7 +290,7 @@ def _import_row(
         source=Source.OTHER.value,
         category=None,
         form=ComplaintForm.ORAL.value,
-        reporter=lookups.reporter(row.reporter, row.phone),
+        reporter=lookups.reporter(reporter_text, phone),
         content=content,
         accepted_at=accepted,
         received_by_name=row.received_by[:64],
@@ -280,7 +302,7 @@ def _import_row(
         closed_at=(finished or accepted) if closed else None,
         close_note="从旧台账导入的已办结事项" if closed else "",
         import_key=key,
-        import_source=f"{ledger.path.name[:250]} 第{row.line}行",
+        import_source=f"{ledger.path.name[:200]} {row.where}"[:300],
         updated_at=now,
     )
     session.add(ticket)
@@ -289,7 +311,7 @@ def _import_row(
         "grade": Grade.UNKNOWN,
         "status": ticket.status,
         "file": ledger.path.name,
-        "sheet": ledger.sheet,
+        "sheet": row.sheet or ledger.sheet,
         "line": row.line,
         "content": _content(row),
     }
@@ -301,11 +323,15 @@ def _import_row(
         after["flags"] = flags
     if content != row.matter:
         after["matter"] = row.matter
-    note = f"导入自“{ledger.path.name}”第{row.line}行"
+    if reporter_text != row.reporter:
+        after["reporter"] = row.reporter
+    if phone != row.phone:
+        after["phone"] = row.phone
+    note = f"导入自“{ledger.path.name}”{row.where}"
     if flags:
         note += "；" + "；".join(flags)
     add_event(session, ctx, ticket, "imported", after=after, note=note)
-    return RowFate(row.line, True, number=number, flags=tuple(flags))
+    return RowFate(row.line, True, number=number, flags=tuple(flags), where=row.where)
 
 
 def preview(session: Session, ctx: Context, ledger: LegacyLedger) -> ImportResult:

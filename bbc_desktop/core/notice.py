@@ -18,14 +18,13 @@ from sqlalchemy.orm import Session
 from bbc_desktop.core.calendar import WorkCalendar
 from bbc_desktop.core.domain import AWAITING_RESULT, Grade, Status
 from bbc_desktop.core.errors import ValidationError
-from bbc_desktop.core.queries import outerjoin_lead_unit
+from bbc_desktop.core.queries import NO_UNIT, outerjoin_lead_unit
 from bbc_desktop.core.tickets import lateness
 from bbc_desktop.db.models import Ticket, Unit
 
 __all__ = ["LateTicket", "UnitLateness", "late_by_unit"]
 
 _AWAITING = [s.value for s in AWAITING_RESULT]
-NO_UNIT = "（未转办）"
 
 
 @dataclass(frozen=True)

@@ -170,6 +170,10 @@ def _plain_ids(session: Session, query: Select[tuple[int]]) -> array[int]:
         result.close()
 
 
+# Where a paper lists tickets by unit, those the window has not dispatched (yet) stand under this.
+NO_UNIT = "窗口尚未转办"
+
+
 def outerjoin_lead_unit(query: Select) -> Select:  # type: ignore[type-arg]
     """``query`` over tickets, outer-joined to each ticket's current lead unit: select ``Unit.name``."""
     lead = aliased(Assignment)

@@ -27,7 +27,7 @@ from bbc_desktop.core.domain import (
     Status,
 )
 from bbc_desktop.core.errors import ValidationError
-from bbc_desktop.core.queries import outerjoin_lead_unit
+from bbc_desktop.core.queries import NO_UNIT, outerjoin_lead_unit
 from bbc_desktop.core.tickets import lateness
 from bbc_desktop.db.models import Ticket, Unit
 
@@ -36,7 +36,6 @@ __all__ = ["SECTIONS", "LateItem", "ReportFigures", "UnitFigures", "report_figur
 _AWAITING = {s.value for s in AWAITING_RESULT}
 SECTIONS = ("情况概述", "存在问题", "整改措施")  # the specialist's own text in the report
 UNCATEGORISED = "未分类"
-NO_UNIT = "（未转办）"
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,16 @@ def chinese_date(day: date | datetime) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+def chinese_numeral(n: int) -> str:
+    """一 … 十, 十一 … 九十九 (section numbers of official papers); beyond that, digits."""
+    digits = "零一二三四五六七八九"
+    if not 1 <= n <= 99:
+        return str(n)
+    tens, ones = divmod(n, 10)
+    text = ("" if tens == 1 else digits[tens]) + "十" if tens else ""
+    return text + (digits[ones] if ones else "")
+
+
 def chinese_time(moment: datetime) -> str:
     return f"{chinese_date(moment)} {moment:%H:%M}"
 

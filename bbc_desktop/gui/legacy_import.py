@@ -35,7 +35,7 @@ from bbc_desktop.io.legacy_ledger import LegacyLedger, read_legacy_ledger
 
 __all__ = ["ImportLedgerWizard"]
 
-COLUMNS = ("行号", "结果", "工单编号", "办理对象", "反映事项", "说明")
+COLUMNS = ("位置", "结果", "工单编号", "办理对象", "反映事项", "说明")
 _SKIPPED = QColor("#eef0f3")
 _FLAGGED = QColor("#fff4d6")
 _ERROR = "color: #b91c1c;"
@@ -43,12 +43,10 @@ _WORKING = "color: #475569;"
 
 
 def fill_table(table: QTableWidget, ledger: LegacyLedger, result: ImportResult) -> None:
-    rows = {row.line: row for row in ledger.rows}
     table.setRowCount(len(result.fates))
-    for index, fate in enumerate(result.fates):
-        row = rows[fate.line]
+    for index, (row, fate) in enumerate(zip(ledger.rows, result.fates, strict=True)):
         values = (
-            str(fate.line),
+            fate.where or str(fate.line),
             "导入" if fate.imported else "跳过",
             fate.number,
             row.reporter,
@@ -176,10 +174,13 @@ class _PreviewPage(QWizardPage):
         ledger, result = self.owner.ledger, self.owner.planned
         assert ledger is not None and result is not None
         self.setSubTitle(
-            f"工作表“{ledger.sheet}”第{ledger.header_line}行为表头（{'、'.join(ledger.columns.values())}）。"
-            "黄色行导入后需核实，灰色行不导入。"
+            f"{ledger.header_text}。黄色行导入后需核实，灰色行不导入。"
+            + "".join(f"{n}。" for n in ledger.notes)
         )
-        self.summary.setText(result.summary + "。确认无误后点击“导入”。")
+        if result.imported:
+            self.summary.setText(result.summary + "。确认无误后点击“导入”。")
+        else:
+            self.summary.setText(result.summary + "。没有需要导入的行（多为此前已导入），无需再次导入。")
         fill_table(self.table, ledger, result)
         self.setButtonText(QWizard.WizardButton.CommitButton, f"导入 {result.imported} 件(&I)")
         self.error_label.clear()

@@ -29,9 +29,17 @@ _WIDTHS = (15, 24, 15, 44, 10, 17, 40, 17, 7, 20, 14, 9, 9)
 _LONG = (COLUMNS.index("反映事项"), COLUMNS.index("处理结果"))
 
 
+DUE_COLUMN = COLUMNS.index("办理期限")
+
+
 def write_ledger_xlsx(rows: Sequence[LedgerRow], path: Path, title: str, note: str = "") -> None:
     import xlsxwriter
+    from xlsxwriter.exceptions import FileCreateError
 
+    if path.is_dir():
+        raise ValidationError(f"“{path}”是一个文件夹，请给出文件名")
+    if not path.parent.is_dir():
+        raise ValidationError(f"无法写入文件“{path}”：文件夹“{path.parent}”不存在")
     options = {
         "constant_memory": True,
         "strings_to_formulas": False,
@@ -57,6 +65,9 @@ def write_ledger_xlsx(rows: Sequence[LedgerRow], path: Path, title: str, note: s
     plain = book.add_format({"valign": "top"})
     wrap = book.add_format({"valign": "top", "text_wrap": True})
     moment = book.add_format({"valign": "top", "num_format": "yyyy-mm-dd hh:mm"})
+    # The due date is a real date; a provisional one (the year's holidays not yet published) says so.
+    due = book.add_format({"valign": "top", "num_format": "yyyy-mm-dd"})
+    due_provisional = book.add_format({"valign": "top", "num_format": 'yyyy-mm-dd"（暂定）"'})
     # The same looks with the quote prefix: text that Excel would otherwise read as a formula.
     plain_q = book.add_format({"valign": "top", "quote_prefix": True})
     wrap_q = book.add_format({"valign": "top", "text_wrap": True, "quote_prefix": True})
@@ -77,6 +88,10 @@ def write_ledger_xlsx(rows: Sequence[LedgerRow], path: Path, title: str, note: s
         sheet.write_string(1, column, name, header)
     for number, row in enumerate(rows, start=2):
         for column, value in enumerate(row.values()):
+            if column == DUE_COLUMN and row.due_date is not None:
+                day = datetime.combine(row.due_date, datetime.min.time())
+                sheet.write_datetime(number, column, day, due_provisional if row.due_provisional else due)
+                continue
             if value is None or value == "":
                 continue
             if isinstance(value, datetime):
@@ -92,5 +107,9 @@ def write_ledger_xlsx(rows: Sequence[LedgerRow], path: Path, title: str, note: s
         sheet.write_string(len(rows) + 3, 0, note, plain_q if note.startswith(FORMULA_STARTS) else plain)
     try:
         book.close()
+    except FileCreateError as exc:
+        cause = exc.__context__ if isinstance(exc.__context__, OSError) else None
+        reason = cause.strerror if cause is not None else "文件可能正被 Excel 或 WPS 打开"
+        raise ValidationError(f"无法写入文件“{path}”：{reason}") from exc
     except OSError as exc:
         raise ValidationError(f"无法写入文件“{path}”：{exc.strerror}") from exc

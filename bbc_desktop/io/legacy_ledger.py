@@ -33,14 +33,18 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "result": ("处理结果", "办理结果", "处理情况", "办理情况"),
     "finished_at": ("办结时间", "办结日期", "完成时间"),
 }
+HEADER_SEARCH_ROWS = 60  # title lines, notes, a legend: the header is somewhere near the top
 REQUIRED = ("matter",)  # without the matter there is no ticket; everything else may be blank
 _SIGNATURE = ("制表人", "审核人", "制表日期", "填表人", "负责人签字")
 _EXCEL_EPOCH = datetime(1899, 12, 30)
+_TIME = r"(?:\s*[T ]?\s*(\d{1,2})\s*[:：时]\s*(\d{2})\s*分?(?:\s*[:：]?\s*(\d{2})\s*秒?)?)?"
 _DATE_PATTERNS = (
-    re.compile(
-        r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?)?$"
-    ),
+    # 2025-03-05, 2025/3/5, 2025.3.5, 2025年3月5日, with a time or not; 25.3.5 (two-digit year)
+    re.compile(r"^(\d{4}|\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?" + _TIME + "$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})" + _TIME + "$"),  # 20250305
 )
+# 3月5日, 3-5, 3/5: no year (the ledger's year is taken from the rows around it)
+_NO_YEAR = re.compile(r"^(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?" + _TIME + "$")
 
 
 @dataclass
@@ -59,13 +63,18 @@ class LegacyRow:
     extra: dict[str, str] = field(default_factory=dict)  # 序号, 备注 … kept as written
     flags: list[str] = field(default_factory=list)
     skipped: str = ""
+    sheet: str = ""  # named only when the workbook has several ledger sheets
+
+    @property
+    def where(self) -> str:
+        return f"工作表“{self.sheet}”第{self.line}行" if self.sheet else f"第{self.line}行"
 
     @property
     def fate(self) -> str:
         if self.skipped:
-            return f"第{self.line}行：跳过（{self.skipped}）"
+            return f"{self.where}：跳过（{self.skipped}）"
         note = f"（{'；'.join(self.flags)}）" if self.flags else ""
-        return f"第{self.line}行：导入{note}"
+        return f"{self.where}：导入{note}"
 
 
 @dataclass
@@ -77,6 +86,17 @@ class LegacyLedger:
     columns: dict[str, str]  # our field -> the header text found
     extra_columns: list[str]
     rows: list[LegacyRow]
+    sheets: list[str] = field(default_factory=list)  # every sheet read, in order
+    notes: list[str] = field(default_factory=list)  # sheets not read, and why
+
+    @property
+    def header_text(self) -> str:
+        """Where the header was found, for the preview."""
+        columns = "、".join(self.columns.values())
+        if len(self.sheets) > 1:
+            names = "、".join(f"“{name}”" for name in self.sheets)
+            return f"读取工作表{names}（表头：{columns}）"
+        return f"工作表“{self.sheet}”第{self.header_line}行为表头（{columns}）"
 
     @property
     def to_import(self) -> list[LegacyRow]:
@@ -102,13 +122,23 @@ def parse_ledger_date(value: object) -> datetime | None:
         match = pattern.match(text)
         if match:
             year, month, day, hour, minute, second = match.groups()
-            try:
-                return datetime(
-                    int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0)
-                )
-            except ValueError:
-                return None
+            full_year = int(year) + (2000 if len(year) == 2 else 0)
+            return _moment(full_year, month, day, hour, minute, second)
     return None
+
+
+def _moment(year: int, *parts: str | None) -> datetime | None:
+    month, day, hour, minute, second = (int(p or 0) for p in parts)
+    try:
+        return datetime(year, month, day, hour, minute, second)
+    except ValueError:  # 2025-02-30, 25:00
+        return None
+
+
+def parse_without_year(value: object, year: int) -> datetime | None:
+    """3月5日 and the like, in ``year``."""
+    match = _NO_YEAR.match(str(value).strip().replace("\u3000", " "))
+    return _moment(year, *match.groups()) if match else None
 
 
 def _text(value: object) -> str:
@@ -119,8 +149,23 @@ def _text(value: object) -> str:
     return " ".join(str(value).split())
 
 
+def _borrow_dates(rows: list[LegacyRow]) -> None:
+    """A row without a readable acceptance date takes its neighbour's day (ledgers run in date
+    order), flagged for checking; without any, the import decides (finished date, else today)."""
+    dated = [r for r in rows if not r.skipped and r.accepted_at is not None]
+    for row in rows:
+        if row.skipped or row.accepted_at is not None:
+            continue
+        before = [r for r in dated if r.line < row.line]
+        neighbour = before[-1] if before else next((r for r in dated if r.line > row.line), None)
+        if neighbour is not None and neighbour.accepted_at is not None:
+            row.accepted_at = datetime.combine(neighbour.accepted_at.date(), time())
+            row.flags.append(f"受理日期按第{neighbour.line}行记（{row.accepted_at:%Y-%m-%d}），请核实")
+
+
 def _header_key(text: str) -> str | None:
-    plain = re.sub(r"\s+", "", text)
+    # 反映事项（问题）, 办理对象(姓名/单位): the annotation is not part of the name.
+    plain = re.sub(r"[（(][^（）()]*[）)]", "", re.sub(r"\s+", "", text))
     for key, names in HEADERS.items():
         if plain in names:
             return key
@@ -128,32 +173,59 @@ def _header_key(text: str) -> str | None:
 
 
 def read_legacy_ledger(path: Path | str) -> LegacyLedger:
-    """Read the first sheet that has a ledger header; every row under it gets a fate."""
+    """Read every sheet that has a ledger header (one per quarter, say); every row under it gets a fate."""
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
     source = Path(path)
+    if not source.exists():
+        raise ValidationError(f"找不到文件“{source}”")
+    if source.is_dir():
+        raise ValidationError(f"“{source}”是一个文件夹，请选择台账的 Excel 文件（.xlsx）")
+    suffix = source.suffix.lower()
+    if suffix in (".xls", ".et", ".csv", ".ods", ".wps"):
+        kind = "旧版 Excel（.xls）" if suffix == ".xls" else f"{suffix} "
+        raise ValidationError(
+            f"“{source.name}”是{kind}文件，只能导入 .xlsx：请在 Excel 或 WPS 中打开它，另存为 .xlsx 后再导入"
+        )
     try:
         book = load_workbook(source, read_only=True, data_only=True)
-    except (OSError, InvalidFileException, KeyError, ValueError, zipfile.BadZipFile) as exc:
+    except PermissionError:
+        raise ValidationError(f"无法读取“{source.name}”：没有读取权限，或文件正被其他程序占用") from None
+    except (OSError, InvalidFileException, KeyError, ValueError, zipfile.BadZipFile):
         raise ValidationError(
-            f"无法读取 Excel 文件“{source.name}”：文件已损坏或不是 .xlsx 格式（{exc}）"
+            f"无法读取 Excel 文件“{source.name}”：文件已损坏或不是 .xlsx 格式，请用 Excel 或 WPS 打开后另存为 .xlsx 再试"
         ) from None
+    ledgers: list[LegacyLedger] = []
+    notes: list[str] = []
     try:
         for sheet in book.worksheets:
             grid = [list(row) for row in sheet.iter_rows(values_only=True)]
             found = _find_header(grid)
             if found is not None:
-                return _read(source, sheet.title, grid, *found)
+                ledgers.append(_read(source, sheet.title, grid, *found))
+            elif any(_text(v) for row in grid for v in row):
+                notes.append(f"工作表“{sheet.title}”中没有台账表头，未读取")
     finally:
         book.close()
-    raise ValidationError(
-        f"“{source.name}”中找不到台账的表头：需要一行含有“反映事项”等列名（工单编号、办理对象、联系电话、反映事项……）"
-    )
+    if not ledgers:
+        raise ValidationError(
+            f"“{source.name}”中找不到台账的表头：需要一行含有“反映事项”等列名（工单编号、办理对象、联系电话、反映事项……）"
+        )
+    first = ledgers[0]
+    first.sheets = [ledger.sheet for ledger in ledgers]
+    first.notes = notes
+    if len(ledgers) > 1:
+        for ledger in ledgers:
+            for row in ledger.rows:
+                row.sheet = ledger.sheet
+        first.rows = [row for ledger in ledgers for row in ledger.rows]
+        first.extra_columns = list(dict.fromkeys(c for ledger in ledgers for c in ledger.extra_columns))
+    return first
 
 
 def _find_header(grid: list[list[object]]) -> tuple[int, dict[int, str], list[tuple[int, str]]] | None:
-    for index, row in enumerate(grid[:20]):
+    for index, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
         mapping: dict[int, str] = {}
         extras: list[tuple[int, str]] = []
         for column, value in enumerate(row):
@@ -177,6 +249,9 @@ def _read(
     extras: list[tuple[int, str]],
 ) -> LegacyLedger:
     title = next((_text(v) for row in grid[:header] for v in row if _text(v)), "")
+    # For a date written without its year: the year of the row above, else of the title (2025年…).
+    found_year = re.search(r"(20\d{2})", title)
+    year: int | None = int(found_year.group(1)) if found_year else None
     header_texts = {key: _text(grid[header][column]) for column, key in mapping.items()}
     rows: list[LegacyRow] = []
     for offset, values in enumerate(grid[header + 1 :], start=header + 2):
@@ -217,13 +292,21 @@ def _read(
         for key in ("accepted_at", "finished_at"):
             value = cells.get(key)
             moment = parse_ledger_date(value)
-            setattr(row, key, moment)
             if moment is None and _text(value):
-                row.flags.append(f"{header_texts.get(key, key)}“{_text(value)}”无法识别")
+                label = header_texts.get(key, key)
+                moment = parse_without_year(value, year) if year is not None else None
+                if moment is not None:
+                    row.flags.append(f"{label}“{_text(value)}”未写年份，按{year}年导入")
+                else:
+                    row.flags.append(f"{label}“{_text(value)}”无法识别")
+            setattr(row, key, moment)
+            if key == "accepted_at" and moment is not None:
+                year = moment.year
         if row.accepted_at is None and not _text(cells.get("accepted_at")):
             row.flags.append("缺受理时间")
         if not row.result:
             row.flags.append("缺处理结果，按未办结导入")
+    _borrow_dates(rows)
     return LegacyLedger(
         path=source,
         sheet=sheet,

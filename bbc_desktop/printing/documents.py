@@ -94,7 +94,9 @@ def notice_pdf(session: Session, start: date, end: date, today: date) -> tuple[b
         settings["print_font_text"],
         settings["print_font_title"],
     )
-    return pdf, sum(len(u.tickets) for u in units), len(units)
+    from bbc_desktop.core.queries import NO_UNIT
+
+    return pdf, sum(len(u.tickets) for u in units), sum(1 for u in units if u.unit != NO_UNIT)
 
 
 def _report(session: Session, start: date, end: date, today: date) -> tuple[ReportFigures, dict[str, str]]:

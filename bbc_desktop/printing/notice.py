@@ -8,15 +8,15 @@ from collections.abc import Sequence
 from datetime import date
 
 from bbc_desktop.core.notice import UnitLateness
-from bbc_desktop.core.slips import chinese_date
+from bbc_desktop.core.queries import NO_UNIT
+from bbc_desktop.core.slips import chinese_date, chinese_numeral
 from bbc_desktop.printing.fonts import chains, chinese_line_breaking
 from bbc_desktop.printing.pages import build, document
 
 __all__ = ["notice_title", "render_notice"]
 
-_NUMERALS = "一二三四五六七八九十"
 _HEADERS = ("受理编号", "牌色", "反映事项", "受理时间", "办理期限", "办结情况", "超期")
-_SHARES = (15, 6, 29, 13, 13, 13, 11)
+_SHARES = (15, 6, 27, 13, 13, 13, 13)  # 超期 wide enough for "20个工作日" on one line
 
 
 def notice_title(district: str) -> str:
@@ -24,9 +24,7 @@ def notice_title(district: str) -> str:
 
 
 def _ordinal(index: int) -> str:
-    if index < 10:
-        return _NUMERALS[index]
-    return f"{index + 1}"
+    return chinese_numeral(index + 1)
 
 
 def render_notice(
@@ -65,6 +63,7 @@ def render_notice(
     period = f"{chinese_date(start)}至{chinese_date(end)}"
     total = sum(len(u.tickets) for u in units)
     still_open = sum(u.still_open for u in units)
+    unit_count = sum(1 for u in units if u.unit != NO_UNIT)  # the window's own are not a unit's
     story = [
         p(notice_title(district), title),
         p(f"（{period}应办结事项）", centre),
@@ -77,8 +76,8 @@ def render_notice(
     else:
         story.append(
             p(
-                f"{period}期间应办结的事项中，超期办理 {total} 件，涉及承办单位 {len(units)} 个；"
-                f"其中至{chinese_date(today)}仍未办结 {still_open} 件。超期天数按工作日计算，截至办结之日，"
+                f"{period}期间应办结的事项中，超期办理{total}件，涉及承办单位{unit_count}个；"
+                f"其中至{chinese_date(today)}仍未办结{still_open}件。超期天数按工作日计算，截至办结之日，"
                 "未办结的截至通报之日。现将具体情况通报如下：",
                 indent,
             )
@@ -87,9 +86,9 @@ def render_notice(
     doc = document(doc_buffer, notice_title(district), text.primary, A4, (18, 18, 16, 16))
     unit_width = doc.width / sum(_SHARES)
     for index, unit in enumerate(units):
-        heading_text = f"{_ordinal(index)}、{unit.unit}：超期 {len(unit.tickets)} 件"
+        heading_text = f"{_ordinal(index)}、{unit.unit}：超期{len(unit.tickets)}件"
         if unit.still_open:
-            heading_text += f"（未办结 {unit.still_open} 件）"
+            heading_text += f"（未办结{unit.still_open}件）"
         rows = [[p(h, head) for h in _HEADERS]]
         for late in unit.tickets:
             finished = chinese_date(late.finished_at) if late.finished_at else f"未办结（{late.status}）"

@@ -46,7 +46,7 @@ def render_report(
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import KeepTogether, LongTable, Paragraph, Spacer, TableStyle
+    from reportlab.platypus import CondPageBreak, KeepTogether, LongTable, Paragraph, Spacer, TableStyle
 
     chinese_line_breaking()
     text, heading = chains(text_font, title_font)
@@ -110,9 +110,14 @@ def render_report(
                 below = part.blocks[index + 1 : index + 2]
                 if below and not isinstance(below[0], Text):
                     flowables.append(Spacer(1, 3 * mm))
-        # The heading is kept with the first of its section's contents, never left alone at a page's foot.
-        story.append(KeepTogether([p(part.heading, section), *flowables[:1]]))
-        story.extend(flowables[1:])
+        # The heading is kept with the first of its section's contents, never left alone at a page's
+        # foot. A table may be long: it starts under its heading and goes on over the page, rather
+        # than leaving a page half empty (a new page only when less than 45 mm are left).
+        if flowables and isinstance(flowables[0], LongTable):
+            story += [CondPageBreak(45 * mm), p(part.heading, section), *flowables]
+        else:
+            story.append(KeepTogether([p(part.heading, section), *flowables[:1]]))
+            story.extend(flowables[1:])
     story += [Spacer(1, 10 * mm), *(p(line, right) for line in outline.signature)]
 
     buffer = io.BytesIO()
@@ -170,12 +175,12 @@ def _unit_chart(figures: ReportFigures, font: str):  # type: ignore[no-untyped-d
     from reportlab.lib import colors
 
     units = figures.by_unit[:12]  # the twelve with most tickets
-    height = 30 + 18 * max(1, len(units))
+    height = 48 + 18 * max(1, len(units))
     drawing = Drawing(480, height, initialFontName=font)
     if not units:
         return drawing
     chart = HorizontalBarChart()
-    chart.x, chart.y, chart.width, chart.height = 120, 10, 330, height - 20
+    chart.x, chart.y, chart.width, chart.height = 120, 10, 330, height - 40
     chart.data = [[u.total for u in reversed(units)], [u.late for u in reversed(units)]]
     chart.categoryAxis.categoryNames = [u.unit for u in reversed(units)]
     chart.categoryAxis.labels.fontName = font
@@ -186,8 +191,32 @@ def _unit_chart(figures: ReportFigures, font: str):  # type: ignore[no-untyped-d
     chart.barLabels.fontName = font  # even unused, a Helvetica default would be listed unembedded
     chart.bars[0].fillColor = colors.HexColor("#0B5CAD")
     chart.bars[1].fillColor = colors.HexColor("#C8102E")
+    _whole_numbers(chart, max(u.total for u in units))
     drawing.add(chart)
+    shown = f"（转办件数最多的{len(units)}个单位）" if len(figures.by_unit) > len(units) else ""
+    _legend(drawing, font, height - 14, [("#0B5CAD", "转办件数"), ("#C8102E", "超期件数")], shown)
     return drawing
+
+
+def _whole_numbers(chart, largest: int) -> None:  # type: ignore[no-untyped-def]
+    """Counts are whole: an axis of 0..1 in steps of 1 when all are 0, never 0.002, 0.004 …"""
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.valueMax = max(1, largest)
+    chart.valueAxis.valueStep = max(1, -(-max(1, largest) // 5))
+    chart.valueAxis.labelTextFormat = "%d"
+
+
+def _legend(drawing, font: str, y: float, entries: list[tuple[str, str]], note: str = "") -> None:  # type: ignore[no-untyped-def]
+    from reportlab.graphics.shapes import Rect, String
+    from reportlab.lib import colors
+
+    x = 120
+    for colour, label in entries:
+        drawing.add(Rect(x, y, 9, 9, fillColor=colors.HexColor(colour), strokeColor=None))
+        drawing.add(String(x + 13, y + 1, label, fontName=font, fontSize=8))
+        x += 20 + 9 * len(label)
+    if note:
+        drawing.add(String(x, y + 1, note, fontName=font, fontSize=8, fillColor=colors.HexColor("#4B5563")))
 
 
 def _weekly_chart(figures: ReportFigures, font: str):  # type: ignore[no-untyped-def]
@@ -209,5 +238,6 @@ def _weekly_chart(figures: ReportFigures, font: str):  # type: ignore[no-untyped
     chart.valueAxis.valueMin = 0
     chart.barLabels.fontName = font
     chart.bars[0].fillColor = colors.HexColor("#4B5563")
+    _whole_numbers(chart, max((count for _label, count in bars), default=0))
     drawing.add(chart)
     return drawing

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Literal
 
 from bbc_desktop.core.report import SECTIONS, ReportFigures
-from bbc_desktop.core.slips import chinese_date
+from bbc_desktop.core.slips import chinese_date, chinese_numeral
 
 __all__ = [
     "SECTIONS",
@@ -185,12 +185,11 @@ def report_outline(
     for name in SECTIONS[1:]:
         written = _paragraphs((texts.get(name) or "").strip())
         contents.append((name, tuple(written or [Text(TO_BE_WRITTEN)])))
-    numbers = "一二三四五六七八九十"
     return Outline(
         title=report_title(district),
         period=f"（{chinese_date(start)}至{chinese_date(end)}）",
         sections=tuple(
-            Section(f"{numbers[index]}、{name}", blocks) for index, (name, blocks) in enumerate(contents)
+            Section(f"{chinese_numeral(index + 1)}、{name}", blocks) for index, (name, blocks) in enumerate(contents)
         ),
         signature=(window, chinese_date(issued_on)),
     )

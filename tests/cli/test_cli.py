@@ -327,7 +327,7 @@ def test_import_ledger_preview_then_import_then_nothing_again(bbc):
     code, out, err = bbc("import-ledger", fixture, "--preview")
     assert (code, err) == (0, "")
     lines = out.splitlines()
-    assert lines[0].startswith("工作表“台账”，表头在第2行：工单编号、办理对象")
+    assert lines[0].startswith("工作表“台账”第2行为表头（工单编号、办理对象")
     assert sum(line.startswith("第") for line in lines) == 26  # every row's fate
     assert "第8行：导入为 导入-2025-001（缺工单编号；缺处理结果，按未办结导入）" in lines
     assert "第28行：跳过（表尾签名行）" in lines

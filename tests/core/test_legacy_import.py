@@ -269,3 +269,23 @@ def test_a_preview_leaves_the_search_index_working(db, ctx):
         calendar = t.load_calendar(s)
         assert len(queue_ids(s, TicketFilter(text="不动产登记"), TODAY, calendar).ids) == 1
         assert len(queue_ids(s, TicketFilter(text="赵六"), TODAY, calendar).ids) == 1
+
+
+def test_overlong_cells_are_cut_flagged_and_kept_whole_in_the_history(db, ctx, tmp_path):
+    long_phone = "0372-1234567 或 13812345678（白天）、0372-7654321（晚上）"
+    long_name = "张" * 60
+    ledger = _edited_copy(tmp_path, "long.xlsx", {(4, 3): long_phone, (5, 2): long_name})
+    with db.session() as s:
+        result = import_ledger(s, ctx, read_legacy_ledger(ledger))
+    flags = {f.line: f.flags for f in result.fates}
+    assert any("联系电话超过32个字符" in f for f in flags[4]) and any(
+        "办理对象超过50个字" in f for f in flags[5]
+    )
+    with db.session() as s:
+        ticket = t.get_ticket(s, "2025-002")
+        assert len(ticket.reporter.phone) == 32
+        event = s.scalar(select(Event).where(Event.ticket_id == ticket.id, Event.kind == "imported"))
+        assert event.after["phone"] == long_phone
+        # Rows without a phone are never joined into one reporter by a name (both: 鑫源商贸, no phone).
+        no_phone = s.scalars(select(Ticket).where(Ticket.number.in_(["2025-009", "2025-015"]))).all()
+        assert len({x.reporter_id for x in no_phone}) == 2

@@ -110,3 +110,19 @@ def test_lateness_is_one_rule(status, result_at, expected):
         )
         == 0
     )
+
+
+def test_section_numbers_of_long_papers():
+    from bbc_desktop.core.slips import chinese_numeral
+
+    assert [chinese_numeral(n) for n in (1, 10, 11, 19, 20, 21, 35, 99, 100)] == [
+        "一",
+        "十",
+        "十一",
+        "十九",
+        "二十",
+        "二十一",
+        "三十五",
+        "九十九",
+        "100",
+    ]

@@ -75,7 +75,7 @@ def test_counts_by_grade_category_source_and_unit(figures):
     assert [(u.unit, u.total, u.with_result, u.late) for u in report.by_unit] == [
         ("区教育局", 2, 2, 1),
         ("区民政局", 1, 0, 1),
-        ("（未转办）", 1, 1, 0),
+        ("窗口尚未转办", 1, 1, 0),
     ]
 
 

@@ -46,8 +46,8 @@ def test_preview_shows_every_row_then_import_writes_them(qtbot, db, ctx):
     table = wizard.preview_page.table
     assert table.rowCount() == 26  # every row under the header, including the two skipped
     rows = {table.item(i, 0).text(): [table.item(i, c).text() for c in range(6)] for i in range(26)}
-    assert rows["8"][1:3] == ["导入", "导入-2025-001"] and "缺工单编号" in rows["8"][5]
-    assert rows["28"][1] == "跳过" and rows["28"][5] == "表尾签名行"
+    assert rows["第8行"][1:3] == ["导入", "导入-2025-001"] and "缺工单编号" in rows["第8行"][5]
+    assert rows["第28行"][1] == "跳过" and rows["第28行"][5] == "表尾签名行"
     assert "导入 24 件" in wizard.preview_page.summary.text()
     assert _count(db) == 0  # the preview wrote nothing
     commit = wizard.button(QWizard.WizardButton.CommitButton)

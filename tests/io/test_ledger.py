@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from bbc_desktop.core import tickets as t
+from bbc_desktop.core.errors import ValidationError
 from bbc_desktop.core.ledger import ATTACHMENT_3, COLUMNS, ledger_rows, ledger_title
 from bbc_desktop.core.queries import TicketFilter
 from bbc_desktop.io.ledger_xlsx import write_ledger_xlsx
@@ -122,11 +124,32 @@ def test_workbook_has_attachment_3s_columns_dates_and_print_setup(db, ctx, ticke
     body = [[c.value for c in row] for row in sheet.iter_rows(min_row=3)]
     assert [r[0] for r in body] == [r.number for r in rows]
     assert isinstance(body[0][5], datetime) and sheet["F3"].number_format == "yyyy-mm-dd hh:mm"
+    due = COLUMNS.index("办理期限")
+    assert body[0][due] == datetime.combine(rows[0].due_date, datetime.min.time())  # a real date cell
+    assert sheet.cell(row=3, column=due + 1).number_format == "yyyy-mm-dd"
+
     assert sheet.freeze_panes == "A3" and sheet.print_title_rows == "$2:$2"
     assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.paperSize == 9  # A4
     # One page wide (fitToWidth 1 is the file format's default when left out), as many pages down as needed.
     assert sheet.page_setup.fitToWidth in (None, 1) and sheet.page_setup.fitToHeight == 0
     assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.print_options.gridLines
+
+
+def test_a_ledger_that_cannot_be_written_says_why(db, ctx, tickets, tmp_path):
+    rows = _rows(db, ctx)
+    with pytest.raises(ValidationError, match=r"文件夹“.*”不存在"):
+        write_ledger_xlsx(rows, tmp_path / "无此目录" / "台账.xlsx", "台账")
+    with pytest.raises(ValidationError, match="是一个文件夹"):
+        write_ledger_xlsx(rows, tmp_path, "台账")
+    locked = tmp_path / "只读"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        if not os.access(locked, os.W_OK):  # root may write anyway
+            with pytest.raises(ValidationError, match="无法写入文件"):
+                write_ledger_xlsx(rows, locked / "台账.xlsx", "台账")
+    finally:
+        locked.chmod(0o700)
 
 
 def test_text_that_looks_like_a_formula_stays_text(db, ctx, tickets, tmp_path):

@@ -78,7 +78,35 @@ def test_an_untidier_ledger(tmp_path):
         "电话“电话不详”格式无法识别，按原样导入" in second.flags
         and "受理日期“上周三”无法识别" in second.flags
     )
+    # Ledgers run in date order: the unreadable date takes the row above's day, for checking.
+    assert (
+        second.accepted_at == datetime(2024, 1, 9)
+        and "受理日期按第4行记（2024-01-09），请核实" in second.flags
+    )
     assert third.skipped == "没有反映事项" and signature.skipped == "表尾签名行"
+
+
+def test_dates_without_a_year_take_the_rows_around_them(tmp_path):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["编号", "办理对象", "反映事项", "受理时间", "办结时间"])
+    sheet.append(["1", "张三", "甲", "3月5日", ""])  # before any dated row: the year of the title? none
+    sheet.append(["2", "李四", "乙", "2025/3/6 9:30", "3月9日"])
+    sheet.append(["3", "王五", "丙", "3月10日 14时05分", ""])
+    sheet.append(["4", "赵六", "丁", "20250312", ""])
+    path = tmp_path / "noyear.xlsx"
+    book.save(path)
+    first, second, third, fourth = read_legacy_ledger(path).rows
+    assert "受理时间“3月5日”无法识别" in first.flags and first.accepted_at == datetime(2025, 3, 6)
+    assert (
+        second.finished_at == datetime(2025, 3, 9)
+        and "办结时间“3月9日”未写年份，按2025年导入" in second.flags
+    )
+    assert third.accepted_at == datetime(2025, 3, 10, 14, 5)
+    assert fourth.accepted_at == datetime(2025, 3, 12) and fourth.flags == [
+        "缺联系电话",
+        "缺处理结果，按未办结导入",
+    ]
 
 
 def test_files_that_are_not_ledgers_are_refused_with_a_reason(tmp_path):
@@ -99,9 +127,55 @@ def test_files_that_are_not_ledgers_are_refused_with_a_reason(tmp_path):
         ("2025.08.05 9:07", datetime(2025, 8, 5, 9, 7)),
         ("2025 年 8 月 5 日", datetime(2025, 8, 5)),
         ("2025-02-30", None),
+        ("25.3.5", datetime(2025, 3, 5)),
+        ("20250305", datetime(2025, 3, 5)),
+        (20250305, datetime(2025, 3, 5)),
+        ("2025年3月5日 14时05分", datetime(2025, 3, 5, 14, 5)),
         ("", None),
         (45300.5, datetime(2024, 1, 9, 12, 0)),
     ],
 )
 def test_dates_as_ledgers_write_them(value, expected):
     assert parse_ledger_date(value) == expected
+
+
+def test_a_workbook_of_several_ledger_sheets_is_read_whole(tmp_path):
+    book = Workbook()
+    first = book.active
+    first.title = "一季度"
+    first.append(["一季度台账"])
+    first.append(["编号", "办理对象（姓名/单位）", "反映事项（问题）", "受理时间"])
+    first.append(["Q1-1", "张三", "甲", "2025-01-05"])
+    second = book.create_sheet("二季度")
+    for _ in range(25):  # a long preamble: the header is further down than 20 rows
+        second.append(["说明"])
+    second.append(["编号", "办理对象", "反映事项", "受理时间"])
+    second.append(["Q2-1", "李四", "乙", "2025-04-05"])
+    book.create_sheet("填表说明").append(["本表按季度填写"])
+    path = tmp_path / "quarters.xlsx"
+    book.save(path)
+    ledger = read_legacy_ledger(path)
+    assert ledger.sheets == ["一季度", "二季度"]
+    assert ledger.notes == ["工作表“填表说明”中没有台账表头，未读取"]
+    assert [r.where for r in ledger.rows] == ["工作表“一季度”第3行", "工作表“二季度”第27行"]
+    assert ledger.rows[0].reporter == "张三" and ledger.rows[1].matter == "乙"
+    assert ledger.header_text.startswith("读取工作表“一季度”、“二季度”")
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("old.xls", b"\xd0\xcf\x11\xe0", "是旧版 Excel（.xls）文件，只能导入 .xlsx"),
+        ("list.csv", "编号,反映事项\n".encode(), "是.csv 文件，只能导入 .xlsx"),
+        ("broken.xlsx", b"PK\x03\x04 not really", "文件已损坏或不是 .xlsx 格式"),
+    ],
+)
+def test_files_that_cannot_be_read_say_what_to_do(tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(ValidationError, match=message):
+        read_legacy_ledger(path)
+    with pytest.raises(ValidationError, match="找不到文件"):
+        read_legacy_ledger(tmp_path / "无.xlsx")
+    with pytest.raises(ValidationError, match="是一个文件夹"):
+        read_legacy_ledger(tmp_path)

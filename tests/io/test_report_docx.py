@@ -144,7 +144,7 @@ def test_tables_are_real_word_tables_with_the_hand_counted_figures(exported, num
         (c, "9个工作日"),
         (d, "7个工作日"),
     ]  # most working days late first
-    assert _rows(late[0])[2][1:] == ["（未转办）", "蓝牌", "2026-11-10", "9个工作日", "未办结"]
+    assert _rows(late[0])[2][1:] == ["窗口尚未转办", "蓝牌", "2026-11-10", "9个工作日", "未办结"]
     escalated = [x for x in _section(exported, "五、移交督办") if isinstance(x, Table)]
     assert _rows(escalated[0])[1][:2] == [d, "区民政局"]
     satisfaction = _section(exported, "六、回访满意度")
