@@ -155,11 +155,19 @@ class ActionsPanel(QWidget):
 
     def set_ticket(self, info: dict[str, Any] | None) -> None:
         """Enable the steps allowed for ``info`` (a ``core.queries.summary`` dict, ``id`` optional)."""
+        from bbc_desktop.core.permissions import Permission
+
         self.info = info
+        state = self.state
         for button in self.print_buttons.values():
-            button.setEnabled(info is not None)
+            button.setEnabled(info is not None and state.can(Permission.PRINT))
+        role = f"“{state.role.label}”角色" if state.role is not None else "当前账号"
         for action, button in self.buttons.items():
-            reason = NO_TICKET if info is None else refusal(action, info)
+            needed = Permission.VOID if action is Action.VOID else Permission.HANDLE
+            if not state.can(needed):
+                reason: str | None = f"{role}无权{needed.label}"
+            else:
+                reason = NO_TICKET if info is None else refusal(action, info)
             button.setEnabled(reason is None)
             button.setToolTip(ACTION_HINTS[action] if reason is None else reason)
 

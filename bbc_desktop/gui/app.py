@@ -32,11 +32,16 @@ def load_translations(app: QApplication) -> None:
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
 
 
-def open_state(target: str | None, demo: bool) -> tuple[AppState, str, object]:
+DEMO_OPERATOR = "演示管理员"
+
+
+def open_state(target: str | None, demo: bool) -> tuple[AppState, str, object, str]:
     """Open (and for the demo, create and fill) the database. No widgets: runs in a worker thread.
 
-    Returns the state, a description of the database for the status bar, and the queue's first
-    answer, read here while the GUI thread is idle rather than after the panes are built.
+    Returns the state, a description of the database for the status bar, the queue's first
+    answer (read here while the GUI thread is idle rather than after the panes are built), and who
+    must sign in: "" (the demo: a demo administrator, no prompt), "first_run" (no login account
+    yet: the administrator is created) or "login".
     """
     # Imported here, in the worker: SQLAlchemy alone takes about half a second to import, and the
     # window is painted meanwhile instead of after it.
@@ -51,10 +56,18 @@ def open_state(target: str | None, demo: bool) -> tuple[AppState, str, object]:
     if demo:
         from bbc_desktop.core.demo import generate
 
-        generate(db, DEMO_TICKETS, Context(clock=state.ctx.clock, operator="演示管理员"))
+        generate(db, DEMO_TICKETS, Context(clock=state.ctx.clock, operator=DEMO_OPERATOR))
+        state.ctx.operator = DEMO_OPERATOR  # `bbc demo` makes no login accounts: nothing is refused
+        needs = ""
+    else:
+        from bbc_desktop.core.permissions import logins_exist
+
+        with state.session() as session:
+            needs = "login" if logins_exist(session) else "first_run"
     from bbc_desktop.gui.queue import preload
 
-    return state, db.describe() + ("（演示数据，退出后不保留）" if demo else ""), preload(state)
+    description = db.describe() + ("（演示数据，退出后不保留）" if demo else "")
+    return state, description, preload(state), needs
 
 
 def start(window: MainWindow, target: str | None, demo: bool) -> None:
@@ -65,7 +78,7 @@ def start(window: MainWindow, target: str | None, demo: bool) -> None:
             window.loading.setText("数据库未能打开。")
         QMessageBox.critical(window, "无法打开数据库", message)
 
-    run_async(lambda: open_state(target, demo), lambda result: window.attach(*result), failed)
+    run_async(lambda: open_state(target, demo), lambda result: window.sign_in(*result), failed)
 
 
 class _VersionAction(argparse.Action):

@@ -478,7 +478,11 @@ class DetailPane(QWidget):
         self._set_row("reporterKindLabel", ReporterKind(info["reporter_kind"]).label)
         self._set_row("companyLabel", company)
         self.label("phoneLabel").setText(phone or ("匿名，未留电话" if anonymous else "—"))
-        self.reveal_button.setVisible(detail.masked and revealed is None)
+        from bbc_desktop.core.permissions import Permission
+
+        self.reveal_button.setVisible(
+            detail.masked and revealed is None and self.state.can(Permission.REVEAL)
+        )
         flags = [text for flag, text in ((info["confidential"], "要求保密"), (anonymous, "匿名反映")) if flag]
         self._set_row("flagsLabel", "、".join(flags) or "否")
         self._set_row("sourceLabel", Source(info["source"]).label)
@@ -617,7 +621,9 @@ class DetailPane(QWidget):
                 tree.header().sizeHint().height() + shown * tree.sizeHintForRow(0) + 2 * tree.frameWidth() + 4
             )
         voided = self.detail is not None and self.detail.info["status"] == Status.VOIDED.value
-        self.add_attachment_button.setEnabled(not voided)
+        from bbc_desktop.core.permissions import Permission
+
+        self.add_attachment_button.setEnabled(not voided and self.state.can(Permission.HANDLE))
         self._attachment_message("" if rows else "暂无附件")
         self.label("attachmentMessageLabel").setStyleSheet(MUTED_STYLE)
         self._attachment_selection_changed()

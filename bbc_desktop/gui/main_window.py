@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QLabel,
     QMainWindow,
@@ -37,6 +38,9 @@ REMINDER_INTERVAL_MS = 5 * 60 * 1000
 DEFAULT_SPLIT = (430, 760, 470)
 
 
+_ACTIVITY = frozenset({QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel})
+
+
 class MainWindow(QMainWindow):
     """The counter's one window. Panes talk to each other only through the signals wired here."""
 
@@ -60,9 +64,17 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.status_label, 1)
         self.database_label = QLabel()
         self.statusBar().addPermanentWidget(self.database_label)
+        self.account_label = QLabel()
+        self.account_label.setObjectName("accountLabel")
+        self.statusBar().addPermanentWidget(self.account_label)
         self.reminder_timer = QTimer(self)
         self.reminder_timer.setInterval(REMINDER_INTERVAL_MS)
         self.reminder_timer.timeout.connect(self.refresh_reminders)
+        # The idle lock (settings: idle_lock_minutes): any key or click starts the wait again.
+        self.idle_timer = QTimer(self)
+        self.idle_timer.setSingleShot(True)
+        self.idle_timer.timeout.connect(self.lock)
+        self.locked = False
         self._restore_geometry()
 
     # -- actions, menus, toolbar -------------------------------------------------------------
@@ -118,6 +130,10 @@ class MainWindow(QMainWindow):
         )
         self.reset_layout_action = self._action("恢复默认布局", None, "恢复窗口各栏的默认宽度")
         self.about_action = self._action("关于(&A)")
+        self.password_action = self._action("修改密码(&W)…", None, "修改当前登录账号的密码")
+        self.lock_action = self._action(
+            "锁定窗口(&K)", "Ctrl+L", "离开柜台时锁定窗口，回来输入密码继续；未保存的内容保留"
+        )
         self.new_action.triggered.connect(self.new_intake)
         self.export_action.triggered.connect(self.export_all)
         self.import_ledger_action.triggered.connect(self.import_ledger)
@@ -135,6 +151,8 @@ class MainWindow(QMainWindow):
         self.reset_layout_action.triggered.connect(self.reset_layout)
         self.dashboard_action.triggered.connect(self.open_dashboard)
         self.about_action.triggered.connect(self.about)
+        self.password_action.triggered.connect(self.change_password)
+        self.lock_action.triggered.connect(self.lock)
         for action in self._database_actions():
             action.setEnabled(False)
 
@@ -181,6 +199,9 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.dashboard_action)
         view_menu.addSeparator()
         view_menu.addAction(self.reset_layout_action)
+        account_menu = bar.addMenu("账号(&U)")
+        account_menu.addAction(self.password_action)
+        account_menu.addAction(self.lock_action)
         help_menu = bar.addMenu("帮助(&H)")
         help_menu.addAction(self.about_action)
 
@@ -200,6 +221,123 @@ class MainWindow(QMainWindow):
         self.addToolBar(toolbar)
 
     # -- the panes ---------------------------------------------------------------------------
+
+    # -- signing in ------------------------------------------------------------------------------
+
+    def sign_in(
+        self, state: AppState, description: str = "", preloaded: object = None, needs: str = ""
+    ) -> None:
+        """Ask who is at the counter (app.open_state says whether), then build the panes.
+
+        Declining closes the program: nothing of the database is shown to nobody.
+        """
+        from bbc_desktop.gui.login import ChangePasswordDialog, FirstRunDialog, LoginDialog
+
+        if self.loading is not None:
+            self.loading.setText("请登录……")
+        if needs == "first_run":
+            first = FirstRunDialog(state, self)
+            if first.exec() != FirstRunDialog.DialogCode.Accepted:
+                self._leave()
+                return
+            state.sign_in(first.username)
+        elif needs == "login":
+            login = LoginDialog(state, self)
+            if login.exec() != LoginDialog.DialogCode.Accepted:
+                self._leave()
+                return
+            state.sign_in(login.username)
+            if login.must_change:
+                change = ChangePasswordDialog(state, login.username, self, forced=True)
+                if change.exec() != ChangePasswordDialog.DialogCode.Accepted:
+                    self._leave()
+                    return
+        self.attach(state, description, preloaded)
+        self._apply_role()
+        if needs:
+            self._start_idle_lock()
+
+    def _leave(self) -> None:
+        QTimer.singleShot(0, self.close)
+
+    def _apply_role(self) -> None:
+        """Hide or disable what the account's role may not do (the core refuses it anyway)."""
+        from bbc_desktop.core.permissions import Permission as P
+
+        state = self.state
+        assert state is not None
+        rules = {
+            P.INTAKE: (self.new_action,),
+            P.PRINT: (self.print_slips_action, self.print_receipts_action),
+            P.REPORTS: (self.ledger_action, self.notice_action, self.report_action),
+            P.IMPORT_LEDGER: (self.import_ledger_action,),
+            P.ADMIN: (self.export_action,),
+        }
+        for permission, actions in rules.items():
+            for action in actions:
+                allowed = state.can(permission)
+                action.setEnabled(allowed)
+                action.setVisible(allowed)
+        if self.intake is not None:
+            self.intake.setVisible(state.can(P.INTAKE))
+        if state.role is not None:
+            self.account_label.setText(f"当前账号：{state.ctx.operator}（{state.role.label}）")
+        self.password_action.setEnabled(state.permissions is not None)
+        self.lock_action.setEnabled(state.permissions is not None)
+
+    def _start_idle_lock(self) -> None:
+        from bbc_desktop.core.settings import get_setting
+
+        state = self.state
+        assert state is not None
+        with state.session() as session:
+            minutes = int(get_setting(session, "idle_lock_minutes") or 0)
+        if minutes > 0:
+            self.idle_timer.setInterval(minutes * 60_000)
+            self.idle_timer.start()
+            app = QApplication.instance()
+            if app is not None:
+                app.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:  # type: ignore[no-untyped-def]
+        if event.type() in _ACTIVITY and not self.locked and self.idle_timer.interval() > 0:
+            self.idle_timer.start()
+        return False
+
+    def lock(self) -> None:
+        """锁定: the window keeps everything as it is behind the password of the same account."""
+        from bbc_desktop.gui.login import LoginDialog
+
+        state = self.state
+        if state is None or state.permissions is None or self.locked:
+            return
+        self.locked = True
+        self.idle_timer.stop()
+        shield = self.centralWidget()
+        if shield is not None:
+            shield.setEnabled(False)
+        dialog = LoginDialog(state, self, locked_to=state.ctx.operator)
+        self.lock_dialog = dialog
+        accepted = dialog.exec() == LoginDialog.DialogCode.Accepted
+        self.lock_dialog = None
+        self.locked = False
+        if shield is not None:
+            shield.setEnabled(True)
+        if not accepted:
+            self._leave()
+            return
+        if self.idle_timer.interval() > 0:
+            self.idle_timer.start()
+
+    def change_password(self) -> None:
+        from bbc_desktop.gui.login import ChangePasswordDialog
+
+        state = self.state
+        if state is None or state.permissions is None:
+            return
+        dialog = ChangePasswordDialog(state, state.ctx.operator, self)
+        if dialog.exec() == ChangePasswordDialog.DialogCode.Accepted:
+            self.statusBar().showMessage("密码已修改", 10000)
 
     def attach(self, state: AppState, description: str = "", preloaded: object = None) -> None:
         """Build the panes on the open database and start the reminders.

@@ -115,6 +115,11 @@ class ReportDialog(QDialog):
         self.pdf_button.clicked.connect(lambda: self.export("pdf"))
         self.docx_button.clicked.connect(lambda: self.export("docx"))
         self.issue_button.clicked.connect(self.issue)
+        from bbc_desktop.core.permissions import Permission
+
+        if not state.can(Permission.ISSUE_REPORT):
+            self.issue_button.setEnabled(False)
+            self.issue_button.setToolTip("签发报告须由后台办理专员或管理员进行")
         buttons = QHBoxLayout()
         for button in (self.preview_button, self.pdf_button, self.docx_button):
             buttons.addWidget(button)
@@ -244,9 +249,12 @@ class ReportDialog(QDialog):
         self.message.setText(text)
 
     def _set_busy(self, busy: bool, text: str = "") -> None:
+        from bbc_desktop.core.permissions import Permission
+
         self.busy = busy
-        for button in (self.preview_button, self.pdf_button, self.docx_button, self.issue_button):
+        for button in (self.preview_button, self.pdf_button, self.docx_button):
             button.setEnabled(not busy)
+        self.issue_button.setEnabled(not busy and self.state.can(Permission.ISSUE_REPORT))
         if text:
             self._say(text)
 

@@ -189,7 +189,8 @@ def report_outline(
         title=report_title(district),
         period=f"（{chinese_date(start)}至{chinese_date(end)}）",
         sections=tuple(
-            Section(f"{chinese_numeral(index + 1)}、{name}", blocks) for index, (name, blocks) in enumerate(contents)
+            Section(f"{chinese_numeral(index + 1)}、{name}", blocks)
+            for index, (name, blocks) in enumerate(contents)
         ),
         signature=(window, chinese_date(issued_on)),
     )

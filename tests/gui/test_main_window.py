@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 import pytest
 from gui_input import type_text
@@ -15,6 +16,7 @@ from bbc_desktop.core.domain import Status
 from bbc_desktop.core.lifecycle import Action
 from bbc_desktop.gui.actions import ActionDialog
 from bbc_desktop.gui.app import start
+from bbc_desktop.gui.login import FirstRunDialog, LoginDialog
 from bbc_desktop.gui.main_window import MainWindow
 from bbc_desktop.gui.worker import wait_for_workers
 
@@ -38,11 +40,51 @@ def window(qtbot, db, clock, monkeypatch, tmp_path):  # type: ignore[no-untyped-
     wait_for_workers()
 
 
+ADMIN_PASSWORD = "counter2026"
+
+
+def fill_modal(kinds: tuple[type, ...], fill: Callable[[Any], None], problems: list[str]) -> None:
+    """When the next modal dialog of one of ``kinds`` shows, ``fill`` it like a person would."""
+
+    def attempt() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, kinds):
+            QTimer.singleShot(20, attempt)
+            return
+        try:
+            fill(dialog)
+        except Exception as exc:  # never leave a modal dialog open behind a failed test
+            problems.append(repr(exc))
+            dialog.reject()
+
+    QTimer.singleShot(0, attempt)
+
+
+def sign_in_as_admin(dialog: FirstRunDialog | LoginDialog) -> None:
+    """A new installation sets its administrator; after that, the administrator logs in."""
+    if isinstance(dialog, FirstRunDialog):
+        dialog.display_edit.setText("张管理")
+        dialog.repeat_edit.setText(ADMIN_PASSWORD)
+    else:
+        dialog.username_edit.setText("admin")
+    dialog.password_edit.setText(ADMIN_PASSWORD)
+    dialog.ok_button.click()
+    if dialog.isVisible():  # refused: say why rather than wait forever
+        message = dialog.error_label.text()
+        dialog.reject()
+        raise AssertionError(message)
+
+
 def attach(qtbot, win: MainWindow, db) -> MainWindow:  # type: ignore[no-untyped-def]
-    path = db.url.database
-    start(win, path, demo=False)
-    qtbot.waitUntil(lambda: win.queue is not None, timeout=TIMEOUT)
+    """Open ``db`` in the window and sign in as its administrator (created at the first run)."""
+    problems: list[str] = []
+    fill_modal((FirstRunDialog, LoginDialog), sign_in_as_admin, problems)
+    start(win, db.url.database, demo=False)
+    qtbot.waitUntil(lambda: win.queue is not None or bool(problems), timeout=TIMEOUT)
+    assert not problems
     qtbot.waitUntil(lambda: not win.queue.model.is_busy, timeout=TIMEOUT)
+    win.activateWindow()  # as the window manager does when the sign-in dialog closes
+    qtbot.waitUntil(win.isActiveWindow, timeout=TIMEOUT)
     return win
 
 
