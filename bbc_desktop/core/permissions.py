@@ -39,6 +39,7 @@ class Permission(StrEnum):
     REPORTS = "reports"  # 台账, 超期通报, 整改情况报告 (made, previewed, exported)
     ISSUE_REPORT = "issue_report"  # 签发 the 整改情况报告
     IMPORT_LEDGER = "import_ledger"  # 导入旧台账
+    AUDIT = "audit"  # the audit trail and its check
     ADMIN = "admin"  # accounts, units, holidays, settings, the full JSON export and import
 
     @property
@@ -53,6 +54,7 @@ class Permission(StrEnum):
             "reports": "导出台账和报告",
             "issue_report": "签发整改情况报告",
             "import_ledger": "导入旧台账",
+            "audit": "查看审计记录",
             "admin": "系统管理",
         }[self.value]
 
@@ -67,7 +69,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.BACK_OFFICE: frozenset({P.VIEW, P.HANDLE, P.PRINT, P.REPORTS, P.ISSUE_REPORT, P.IMPORT_LEDGER}),
     Role.ADMIN: frozenset(Permission),
     # Leaders and supervisors: read-only — the queue, the dashboard, the reports.
-    Role.LEADER: frozenset({P.VIEW, P.REPORTS}),
+    Role.LEADER: frozenset({P.VIEW, P.REPORTS, P.AUDIT}),
 }
 
 _CACHE = "bbc_acting_account"

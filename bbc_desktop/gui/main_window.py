@@ -131,6 +131,10 @@ class MainWindow(QMainWindow):
         self.reset_layout_action = self._action("恢复默认布局", None, "恢复窗口各栏的默认宽度")
         self.about_action = self._action("关于(&A)")
         self.password_action = self._action("修改密码(&W)…", None, "修改当前登录账号的密码")
+        self.accounts_action = self._action("账号管理(&A)…", None, "创建账号、重置密码、调整角色、停用账号")
+        self.audit_action = self._action(
+            "审计记录(&L)…", None, "按账号、工单、事项、日期查看全部办理记录，并校验审计链是否完整"
+        )
         self.lock_action = self._action(
             "锁定窗口(&K)", "Ctrl+L", "离开柜台时锁定窗口，回来输入密码继续；未保存的内容保留"
         )
@@ -152,6 +156,8 @@ class MainWindow(QMainWindow):
         self.dashboard_action.triggered.connect(self.open_dashboard)
         self.about_action.triggered.connect(self.about)
         self.password_action.triggered.connect(self.change_password)
+        self.accounts_action.triggered.connect(self.open_accounts)
+        self.audit_action.triggered.connect(self.open_audit)
         self.lock_action.triggered.connect(self.lock)
         for action in self._database_actions():
             action.setEnabled(False)
@@ -166,6 +172,8 @@ class MainWindow(QMainWindow):
             self.report_action,
             self.export_action,
             self.import_ledger_action,
+            self.accounts_action,
+            self.audit_action,
             self.find_action,
             self.refresh_action,
             self.overdue_action,
@@ -199,6 +207,9 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.dashboard_action)
         view_menu.addSeparator()
         view_menu.addAction(self.reset_layout_action)
+        admin_menu = bar.addMenu("管理(&M)")
+        admin_menu.addAction(self.accounts_action)
+        admin_menu.addAction(self.audit_action)
         account_menu = bar.addMenu("账号(&U)")
         account_menu.addAction(self.password_action)
         account_menu.addAction(self.lock_action)
@@ -271,7 +282,8 @@ class MainWindow(QMainWindow):
             P.PRINT: (self.print_slips_action, self.print_receipts_action),
             P.REPORTS: (self.ledger_action, self.notice_action, self.report_action),
             P.IMPORT_LEDGER: (self.import_ledger_action,),
-            P.ADMIN: (self.export_action,),
+            P.ADMIN: (self.export_action, self.accounts_action),
+            P.AUDIT: (self.audit_action,),
         }
         for permission, actions in rules.items():
             for action in actions:
@@ -328,6 +340,21 @@ class MainWindow(QMainWindow):
             return
         if self.idle_timer.interval() > 0:
             self.idle_timer.start()
+
+    def open_accounts(self) -> None:
+        from bbc_desktop.gui.admin import AccountsDialog
+
+        if self.state is not None:
+            AccountsDialog(self.state, self).exec()
+
+    def open_audit(self) -> None:
+        from bbc_desktop.gui.admin import AuditDialog
+
+        if self.state is not None:
+            dialog = AuditDialog(self.state, self)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.open()
+            self.audit_dialog = dialog
 
     def change_password(self) -> None:
         from bbc_desktop.gui.login import ChangePasswordDialog

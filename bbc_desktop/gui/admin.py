@@ -1,0 +1,383 @@
+"""The administrator's screens: 账号管理 (accounts) and 审计记录 (the audit trail, with its check).
+
+Both only show and ask; every rule is the core's (core/auth.py, core/audit.py), which refuses an
+account without the permission whatever this window shows.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import select
+
+from bbc_desktop.core.domain import EVENT_LABELS, Role
+from bbc_desktop.core.errors import BbcError
+from bbc_desktop.gui.state import AppState
+
+__all__ = ["AccountsDialog", "AuditDialog"]
+
+_ERROR = "color: #b91c1c;"
+
+
+def _table(headers: tuple[str, ...]) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.verticalHeader().hide()
+    table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+class AccountForm(QDialog):
+    """新建账号, or 重置密码 (``username`` given): the password typed twice."""
+
+    def __init__(self, state: AppState, parent: QWidget | None = None, username: str = "") -> None:
+        super().__init__(parent)
+        self.state = state
+        self.reset_for = username
+        self.setWindowTitle(f"重置密码：{username}" if username else "新建账号")
+        self.username_edit = QLineEdit(username)
+        self.username_edit.setReadOnly(bool(username))
+        self.display_edit = QLineEdit()
+        self.role_combo = QComboBox()
+        for role in Role:
+            self.role_combo.addItem(role.label, role.value)
+        self.role_combo.setCurrentIndex(self.role_combo.findData(Role.FRONT_DESK.value))
+        self.password_edit = QLineEdit()
+        self.repeat_edit = QLineEdit()
+        for edit in (self.password_edit, self.repeat_edit):
+            edit.setEchoMode(QLineEdit.EchoMode.Password)
+        form = QFormLayout()
+        form.addRow("账号", self.username_edit)
+        if not username:
+            form.addRow("姓名", self.display_edit)
+            form.addRow("角色", self.role_combo)
+        form.addRow("初始密码" if not username else "新密码", self.password_edit)
+        form.addRow("再次输入", self.repeat_edit)
+        note = QLabel("账号本人首次登录时须修改此密码。密码至少 8 位，须含字母和数字。")
+        note.setWordWrap(True)
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet(_ERROR)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.buttons)
+
+    def accept(self) -> None:
+        from bbc_desktop.core import auth
+
+        if self.password_edit.text() != self.repeat_edit.text():
+            self.error_label.setText("两次输入的密码不一致")
+            return
+        state = self.state
+        try:
+            with state.session() as session:
+                if self.reset_for:
+                    auth.reset_password(session, state.ctx, self.reset_for, self.password_edit.text())
+                else:
+                    auth.create_account(
+                        session,
+                        state.ctx,
+                        self.username_edit.text(),
+                        self.password_edit.text(),
+                        self.role_combo.currentData(),
+                        self.display_edit.text(),
+                    )
+        except BbcError as exc:
+            self.error_label.setText(exc.message)
+            return
+        super().accept()
+
+
+class AccountsDialog(QDialog):
+    """账号管理: the accounts, and creating, resetting, changing roles, disabling and enabling them."""
+
+    COLUMNS = ("账号", "姓名", "角色", "状态")
+
+    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.setWindowTitle("账号管理")
+        self.resize(720, 480)
+        self.table = _table(self.COLUMNS)
+        self.table.setObjectName("accountsTable")
+        self.new_button = QPushButton("新建账号(&N)…")
+        self.reset_button = QPushButton("重置密码(&R)…")
+        self.role_combo = QComboBox()
+        for role in Role:
+            self.role_combo.addItem(role.label, role.value)
+        self.role_button = QPushButton("改为此角色")
+        self.toggle_button = QPushButton("停用(&D)")
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.new_button.clicked.connect(self.new_account)
+        self.reset_button.clicked.connect(self.reset_password)
+        self.role_button.clicked.connect(self.change_role)
+        self.toggle_button.clicked.connect(self.toggle)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        buttons = QHBoxLayout()
+        for widget in (
+            self.new_button,
+            self.reset_button,
+            self.role_combo,
+            self.role_button,
+            self.toggle_button,
+        ):
+            buttons.addWidget(widget)
+        buttons.addStretch(1)
+        close = QPushButton("关闭")
+        close.clicked.connect(self.accept)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            QLabel(
+                "停用的账号不能再登录，办理记录中的姓名保留。仅见于办理记录的姓名（导入或旧版本记录）不能登录。"
+            )
+        )
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.message)
+        layout.addLayout(buttons)
+        self.accounts: list = []
+        self.refresh()
+
+    def refresh(self, select_name: str = "") -> None:
+        from bbc_desktop.core.auth import list_accounts
+
+        now = self.state.ctx.clock.now()
+        with self.state.session() as session:
+            self.accounts = [a for a in list_accounts(session) if a.password_hash is not None]
+            rows = []
+            for a in self.accounts:
+                if not a.active:
+                    status = "已停用"
+                elif a.locked_until and a.locked_until > now:
+                    status = f"已锁定（至 {a.locked_until:%H:%M}）"
+                elif a.must_change_password:
+                    status = "启用（须修改密码）"
+                else:
+                    status = "启用"
+                rows.append((a.username, a.display_name, Role(a.role).label, status))
+        self.table.setRowCount(len(rows))
+        for index, row in enumerate(rows):
+            for column, value in enumerate(row):
+                self.table.setItem(index, column, QTableWidgetItem(value))
+        chosen = next((i for i, a in enumerate(self.accounts) if a.username == select_name), 0)
+        if self.accounts:
+            self.table.selectRow(chosen)
+        self._selection_changed()
+
+    def selected(self):  # type: ignore[no-untyped-def]
+        rows = self.table.selectionModel().selectedRows()
+        return self.accounts[rows[0].row()] if rows else None
+
+    def _selection_changed(self) -> None:
+        account = self.selected()
+        for button in (self.reset_button, self.role_button, self.toggle_button):
+            button.setEnabled(account is not None)
+        if account is not None:
+            self.toggle_button.setText("停用(&D)" if account.active else "启用(&E)")
+            self.role_combo.setCurrentIndex(self.role_combo.findData(account.role))
+
+    def _say(self, text: str, error: bool = False) -> None:
+        self.message.setStyleSheet(_ERROR if error else "color: #1e5b2e;")
+        self.message.setText(text)
+
+    def new_account(self) -> None:
+        form = AccountForm(self.state, self)
+        if form.exec() == QDialog.DialogCode.Accepted:
+            name = form.username_edit.text().strip()
+            self.refresh(name)
+            self._say(f"已创建账号 {name}")
+
+    def reset_password(self) -> None:
+        account = self.selected()
+        if account is None:
+            return
+        form = AccountForm(self.state, self, username=account.username)
+        if form.exec() == QDialog.DialogCode.Accepted:
+            self.refresh(account.username)
+            self._say(f"已重置 {account.username} 的密码并解除锁定，本人下次登录须修改密码")
+
+    def _core(self, work, done: str) -> None:  # type: ignore[no-untyped-def]
+        account = self.selected()
+        if account is None:
+            return
+        try:
+            with self.state.session() as session:
+                work(session, account.username)
+        except BbcError as exc:
+            self._say(exc.message, error=True)
+            return
+        self.refresh(account.username)
+        self._say(done.format(name=account.username))
+
+    def change_role(self) -> None:
+        from bbc_desktop.core.auth import set_role
+
+        role = Role(self.role_combo.currentData())
+        self._core(
+            lambda s, name: set_role(s, self.state.ctx, name, role), f"已将 {{name}} 的角色改为{role.label}"
+        )
+
+    def toggle(self) -> None:
+        from bbc_desktop.core.auth import disable_account
+
+        account = self.selected()
+        if account is None:
+            return
+        if account.active:
+            answer = QMessageBox.question(
+                self, "停用账号", f"停用账号“{account.username}”？停用后不能再登录。"
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        active = not account.active
+        self._core(
+            lambda s, name: disable_account(s, self.state.ctx, name, active=active),
+            "已启用账号 {name}" if active else "已停用账号 {name}",
+        )
+
+
+class AuditDialog(QDialog):
+    """审计记录: the history of every change, filtered; 校验 walks the hash chain (as ``bbc check``)."""
+
+    COLUMNS = ("时间", "账号", "工单", "事项", "说明", "链序号")
+    LIMIT = 2000
+
+    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.setWindowTitle("审计记录")
+        self.resize(1000, 640)
+        today = state.ctx.clock.today()
+        self.account_combo = QComboBox()
+        self.kind_combo = QComboBox()
+        self.ticket_edit = QLineEdit()
+        self.ticket_edit.setPlaceholderText("受理编号")
+        self.from_edit = QDateEdit(QDate(today.year, today.month, today.day).addDays(-30))
+        self.to_edit = QDateEdit(QDate(today.year, today.month, today.day))
+        for edit in (self.from_edit, self.to_edit):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+        self.account_combo.addItem("全部账号", None)
+        with state.session() as session:
+            from bbc_desktop.db.models import Account
+
+            for name in session.scalars(select(Account.username).order_by(Account.username)):
+                self.account_combo.addItem(name, name)
+        self.kind_combo.addItem("全部事项", None)
+        for kind, label in EVENT_LABELS.items():
+            self.kind_combo.addItem(label, kind)
+        search = QPushButton("查询(&Q)")
+        search.setDefault(True)
+        search.clicked.connect(self.refresh)
+        self.check_button = QPushButton("校验审计链(&C)")
+        self.check_button.clicked.connect(self.check)
+        filters = QHBoxLayout()
+        for label, widget in (
+            ("账号", self.account_combo),
+            ("事项", self.kind_combo),
+            ("工单", self.ticket_edit),
+            ("自", self.from_edit),
+            ("至", self.to_edit),
+        ):
+            filters.addWidget(QLabel(label))
+            filters.addWidget(widget)
+        filters.addWidget(search)
+        filters.addStretch(1)
+        filters.addWidget(self.check_button)
+        self.table = _table(self.COLUMNS)
+        self.table.setObjectName("auditTable")
+        self.count_label = QLabel()
+        self.check_label = QLabel()
+        self.check_label.setObjectName("checkLabel")
+        self.check_label.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.count_label)
+        layout.addWidget(self.check_label)
+        self.refresh()
+
+    def refresh(self) -> None:
+        from bbc_desktop.db.models import Account, Event, Ticket
+
+        start: date = self.from_edit.date().toPython()  # type: ignore[assignment]
+        end: date = self.to_edit.date().toPython()  # type: ignore[assignment]
+        query = (
+            select(Event.at, Account.username, Ticket.number, Event.kind, Event.note, Event.chain_no)
+            .outerjoin(Account, Account.id == Event.account_id)
+            .outerjoin(Ticket, Ticket.id == Event.ticket_id)
+            .where(Event.at >= datetime.combine(start, datetime.min.time()))
+            .where(Event.at < datetime.combine(end + timedelta(days=1), datetime.min.time()))
+            .order_by(Event.id.desc())
+            .limit(self.LIMIT + 1)
+        )
+        if self.account_combo.currentData():
+            query = query.where(Account.username == self.account_combo.currentData())
+        if self.kind_combo.currentData():
+            query = query.where(Event.kind == self.kind_combo.currentData())
+        if self.ticket_edit.text().strip():
+            query = query.where(Ticket.number == self.ticket_edit.text().strip())
+        with self.state.session() as session:
+            rows = session.execute(query).all()
+        more = len(rows) > self.LIMIT
+        rows = rows[: self.LIMIT]
+        self.table.setRowCount(len(rows))
+        for index, row in enumerate(rows):
+            values = (
+                row.at.isoformat(sep=" ", timespec="seconds"),
+                row.username or "",
+                row.number or "",
+                EVENT_LABELS.get(row.kind, row.kind),
+                row.note,
+                str(row.chain_no or "未入链"),
+            )
+            for column, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                if column == 4:
+                    item.setToolTip(value)
+                self.table.setItem(index, column, item)
+        self.count_label.setText(
+            f"共 {len(rows)} 条" + (f"（只显示最近 {self.LIMIT} 条，请缩小查询范围）" if more else "")
+        )
+
+    def check(self) -> None:
+        from bbc_desktop.core.audit import verify
+
+        with self.state.db.engine.connect() as connection:
+            report = verify(connection)
+        if report.ok:
+            self.check_label.setStyleSheet("color: #1e5b2e;")
+            self.check_label.setText(f"审计链完整：共 {report.events} 条记录，均未被改动或删除。")
+        else:
+            self.check_label.setStyleSheet(_ERROR)
+            self.check_label.setText(report.problem)

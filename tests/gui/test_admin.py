@@ -1,0 +1,121 @@
+"""The administrator's screens: accounts, and the audit trail with its check."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from sqlalchemy import select, update
+
+from bbc_desktop.core import tickets as t
+from bbc_desktop.core.auth import create_account
+from bbc_desktop.core.calendar import FixedClock
+from bbc_desktop.core.context import Context
+from bbc_desktop.db.models import Account, Event
+from bbc_desktop.gui.admin import AccountForm, AccountsDialog, AuditDialog
+from bbc_desktop.gui.state import AppState
+
+NOW = datetime(2026, 11, 23, 9, 30)
+PASSWORD = "counter2026"
+
+
+def state_as(db, name: str) -> AppState:  # type: ignore[no-untyped-def]
+    state = AppState(db, Context(clock=FixedClock(NOW), operator=name))
+    state.sign_in(name)
+    return state
+
+
+@pytest.fixture
+def office(db):  # type: ignore[no-untyped-def]
+    ctx = Context(clock=FixedClock(NOW), operator="admin")
+    with db.session() as s:
+        create_account(s, ctx, "admin", PASSWORD, "admin", "张管理")
+        create_account(s, ctx, "front", PASSWORD, "front_desk", "王芳")
+        t.register(
+            s,
+            Context(clock=FixedClock(NOW), operator="front"),
+            t.Intake(content="甲", name="张三", phone="13800000000"),
+        )
+    return db
+
+
+def _fill_form(fill) -> list[str]:  # type: ignore[no-untyped-def]
+    problems: list[str] = []
+
+    def attempt() -> None:
+        form = QApplication.activeModalWidget()
+        if not isinstance(form, AccountForm):
+            QTimer.singleShot(20, attempt)
+            return
+        try:
+            fill(form)
+        except Exception as exc:
+            problems.append(repr(exc))
+            form.reject()
+
+    QTimer.singleShot(0, attempt)
+    return problems
+
+
+def test_accounts_are_created_changed_reset_and_disabled(qtbot, office, messages):
+    dialog = AccountsDialog(state_as(office, "admin"))
+    qtbot.addWidget(dialog)
+    assert [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())] == ["admin", "front"]
+
+    def new(form: AccountForm) -> None:
+        form.username_edit.setText("leader")
+        form.display_edit.setText("李领导")
+        form.role_combo.setCurrentIndex(form.role_combo.findText("领导/督查"))
+        form.password_edit.setText("start2026")
+        form.repeat_edit.setText("start2026x")
+        form.buttons.accepted.emit()
+        assert form.error_label.text() == "两次输入的密码不一致"
+        form.repeat_edit.setText("start2026")
+        form.buttons.accepted.emit()
+
+    problems = _fill_form(new)
+    dialog.new_button.click()
+    assert not problems and dialog.message.text() == "已创建账号 leader"
+    row = [dialog.table.item(dialog.table.currentRow(), c).text() for c in range(4)]
+    assert row == ["leader", "李领导", "领导/督查", "启用（须修改密码）"]
+    dialog.role_combo.setCurrentIndex(dialog.role_combo.findText("后台办理专员"))
+    dialog.role_button.click()
+    assert dialog.message.text() == "已将 leader 的角色改为后台办理专员"
+    dialog.toggle_button.click()  # the question is answered 是
+    assert dialog.table.item(dialog.table.currentRow(), 3).text() == "已停用"
+    assert dialog.toggle_button.text() == "启用(&E)"
+    with office.session() as s:
+        account = s.scalar(select(Account).where(Account.username == "leader"))
+        assert (account.role, account.active) == ("back_office", False)
+    # The last administrator cannot be disabled: the core's message is shown.
+    dialog.table.selectRow(0)
+    dialog.toggle_button.click()
+    assert dialog.message.text() == "不能停用最后一个管理员账号"
+
+
+def test_a_front_desk_account_is_refused_by_the_core(qtbot, office):
+    dialog = AccountsDialog(state_as(office, "front"))
+    qtbot.addWidget(dialog)
+    dialog.table.selectRow(0)
+    dialog.role_button.click()
+    assert "无权系统管理" in dialog.message.text()
+
+
+def test_the_audit_view_filters_and_checks_the_chain(qtbot, office):
+    dialog = AuditDialog(state_as(office, "admin"))
+    qtbot.addWidget(dialog)
+    kinds = {dialog.table.item(r, 3).text() for r in range(dialog.table.rowCount())}
+    assert {"创建账号", "受理登记"} <= kinds
+    dialog.account_combo.setCurrentIndex(dialog.account_combo.findData("front"))
+    dialog.refresh()
+    assert [dialog.table.item(r, 3).text() for r in range(dialog.table.rowCount())] == ["受理登记"]
+    assert dialog.table.item(0, 2).text() == "BBC-2026-0001"
+    dialog.check_button.click()
+    assert dialog.check_label.text().startswith("审计链完整：共")
+    with office.session() as s:
+        victim = s.scalar(select(Event.id).where(Event.kind == "registered"))
+        s.execute(update(Event).where(Event.id == victim).values(note="改过"))
+    dialog.check_button.click()
+    assert f"事件 {victim}" in dialog.check_label.text() and "可能被改动" in dialog.check_label.text()
