@@ -585,12 +585,12 @@ def cmd_units(args: argparse.Namespace) -> int:
 
 
 def cmd_settings(args: argparse.Namespace) -> int:
-    from bbc_desktop.core.settings import LABELS, all_settings, set_setting
+    from bbc_desktop.core.settings import LABELS, all_settings, save_settings
 
     db = _open(args)
     with db.session() as session:
         if args.key and args.value is not None:
-            set_setting(session, args.key, args.value)
+            save_settings(session, _context(args), {args.key: args.value})
         values = all_settings(session)
     for key, label in LABELS.items():
         print(f"{key}\t{label}\t{values.get(key, '')}")

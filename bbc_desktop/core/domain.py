@@ -232,4 +232,6 @@ EVENT_LABELS: dict[str, str] = {
     "role_changed": "调整角色",
     "account_disabled": "停用账号",
     "account_enabled": "启用账号",
+    "settings_changed": "修改设置",
+    "unit_saved": "修改单位名录",
 }

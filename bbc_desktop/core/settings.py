@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bbc_desktop.core.context import Context
 from bbc_desktop.core.errors import ValidationError
 from bbc_desktop.db.models import Setting
 
@@ -74,3 +75,34 @@ def set_setting(session: Session, key: str, value: str) -> None:
         session.add(Setting(key=key, value=value))
     else:
         row.value = value
+
+
+def save_settings(session: Session, ctx: Context, values: dict[str, str]) -> dict[str, str]:
+    """An administrator changes settings: all checked first, then saved together as one event.
+
+    Returns what changed (key -> new value).
+    """
+    from bbc_desktop.core.permissions import Permission, require
+    from bbc_desktop.core.tickets import add_event
+
+    require(session, ctx, Permission.ADMIN)
+    unknown = [k for k in values if k not in DEFAULTS]
+    if unknown:
+        raise ValidationError(f"没有名为“{unknown[0]}”的设置项")
+    current = all_settings(session)
+    changed = {k: str(v) for k, v in values.items() if str(v) != current.get(k, "")}
+    for key, value in changed.items():
+        set_setting(session, key, value)  # validates; a refusal rolls the whole change back
+    if changed:
+        saved = all_settings(session)
+        add_event(
+            session,
+            ctx,
+            None,
+            "settings_changed",
+            before={k: current.get(k, "") for k in changed},
+            after={k: saved[k] for k in changed},
+            note="修改设置：" + "、".join(LABELS.get(k, k) for k in changed),
+        )
+        session.flush()
+    return changed

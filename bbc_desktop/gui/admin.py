@@ -32,7 +32,7 @@ from bbc_desktop.core.domain import EVENT_LABELS, Role
 from bbc_desktop.core.errors import BbcError
 from bbc_desktop.gui.state import AppState
 
-__all__ = ["AccountsDialog", "AuditDialog"]
+__all__ = ["AccountsDialog", "AuditDialog", "SettingsDialog", "UnitsDialog"]
 
 _ERROR = "color: #b91c1c;"
 
@@ -381,3 +381,172 @@ class AuditDialog(QDialog):
         else:
             self.check_label.setStyleSheet(_ERROR)
             self.check_label.setText(report.problem)
+
+
+class SettingsDialog(QDialog):
+    """设置: the district, the window's name, address and phone, numbering, fonts, the idle lock."""
+
+    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
+        from bbc_desktop.core.settings import LABELS, all_settings
+
+        super().__init__(parent)
+        self.state = state
+        self.setWindowTitle("设置")
+        self.setMinimumWidth(560)
+        with state.session() as session:
+            values = all_settings(session)
+        self.edits: dict[str, QLineEdit] = {}
+        form = QFormLayout()
+        for key, label in LABELS.items():
+            edit = QLineEdit(values.get(key, ""))
+            edit.setObjectName(f"setting_{key}")
+            self.edits[key] = edit
+            form.addRow(label, edit)
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet(_ERROR)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.buttons)
+        self.changed: dict[str, str] = {}
+
+    def accept(self) -> None:
+        from bbc_desktop.core.settings import save_settings
+
+        values = {key: edit.text().strip() for key, edit in self.edits.items()}
+        try:
+            with self.state.session() as session:
+                self.changed = save_settings(session, self.state.ctx, values)
+        except BbcError as exc:
+            self.error_label.setText(exc.message)  # nothing saved; what was typed stays
+            return
+        super().accept()
+
+
+class UnitsDialog(QDialog):
+    """单位名录: add and edit units (deputy, liaison, phones, address); retire, never delete."""
+
+    COLUMNS = ("单位名称", "分管副职", "联络人", "单位电话", "状态")
+
+    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
+        from bbc_desktop.core.units import UNIT_FIELDS
+
+        super().__init__(parent)
+        self.state = state
+        self.setWindowTitle("单位名录")
+        self.resize(900, 560)
+        self.table = _table(self.COLUMNS)
+        self.table.setObjectName("unitsTable")
+        self.edits: dict[str, QLineEdit] = {}
+        form = QFormLayout()
+        for key, (label, limit) in UNIT_FIELDS.items():
+            edit = QLineEdit()
+            edit.setMaxLength(limit)
+            self.edits[key] = edit
+            form.addRow(label, edit)
+        self.new_button = QPushButton("新增单位(&N)")
+        self.save_button = QPushButton("保存(&S)")
+        self.toggle_button = QPushButton("停用(&D)")
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.new_button.clicked.connect(self.new_unit)
+        self.save_button.clicked.connect(self.save)
+        self.toggle_button.clicked.connect(self.toggle)
+        self.table.itemSelectionChanged.connect(self._show_selected)
+        buttons = QHBoxLayout()
+        for button in (self.new_button, self.save_button, self.toggle_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        close = QPushButton("关闭")
+        close.clicked.connect(self.accept)
+        buttons.addWidget(close)
+        right = QVBoxLayout()
+        right.addWidget(QLabel("有工单的单位不删除，只能停用：停用后不再出现在转办的选择中，历史记录不变。"))
+        right.addLayout(form)
+        right.addWidget(self.message)
+        right.addStretch(1)
+        body = QHBoxLayout()
+        body.addWidget(self.table, 3)
+        body.addLayout(right, 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(body, 1)
+        layout.addLayout(buttons)
+        self.units: list = []
+        self.editing: int | None = None
+        self.refresh()
+
+    def refresh(self, select_id: int | None = None) -> None:
+        from bbc_desktop.core.units import list_units
+
+        with self.state.session() as session:
+            self.units = list_units(session, include_retired=True)
+        self.table.setRowCount(len(self.units))
+        for row, unit in enumerate(self.units):
+            values = (unit.name, unit.deputy, unit.liaison, unit.phone, "在用" if unit.active else "已停用")
+            for column, value in enumerate(values):
+                self.table.setItem(row, column, QTableWidgetItem(value))
+        index = next((i for i, u in enumerate(self.units) if u.id == select_id), 0)
+        if self.units:
+            self.table.selectRow(index)
+
+    def selected(self):  # type: ignore[no-untyped-def]
+        rows = self.table.selectionModel().selectedRows()
+        return self.units[rows[0].row()] if rows else None
+
+    def _show_selected(self) -> None:
+        unit = self.selected()
+        if unit is None:
+            return
+        self.editing = unit.id
+        for key, edit in self.edits.items():
+            edit.setText(getattr(unit, key))
+        self.toggle_button.setText("停用(&D)" if unit.active else "启用(&E)")
+        self.toggle_button.setEnabled(True)
+
+    def new_unit(self) -> None:
+        self.table.clearSelection()
+        self.editing = None
+        for edit in self.edits.values():
+            edit.clear()
+        self.toggle_button.setEnabled(False)
+        self.edits["name"].setFocus()
+        self._say("填写新单位的信息后点击“保存”")
+
+    def _say(self, text: str, error: bool = False) -> None:
+        self.message.setStyleSheet(_ERROR if error else "color: #1e5b2e;")
+        self.message.setText(text)
+
+    def save(self) -> None:
+        from bbc_desktop.core.units import save_unit
+
+        values = {key: edit.text() for key, edit in self.edits.items()}
+        try:
+            with self.state.session() as session:
+                unit_id = save_unit(session, self.state.ctx, self.editing, values).id
+        except BbcError as exc:
+            self._say(exc.message, error=True)  # nothing saved; what was typed stays
+            return
+        name = values["name"].strip()
+        self.refresh(unit_id)
+        self._say(f"已保存“{name}”")
+
+    def toggle(self) -> None:
+        from bbc_desktop.core.units import set_unit_active
+
+        unit = self.selected()
+        if unit is None:
+            return
+        try:
+            with self.state.session() as session:
+                set_unit_active(session, self.state.ctx, unit.id, not unit.active)
+        except BbcError as exc:
+            self._say(exc.message, error=True)
+            return
+        self.refresh(unit.id)
+        self._say(f"已{'启用' if not unit.active else '停用'}“{unit.name}”")

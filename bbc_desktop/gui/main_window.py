@@ -132,6 +132,12 @@ class MainWindow(QMainWindow):
         self.about_action = self._action("关于(&A)")
         self.password_action = self._action("修改密码(&W)…", None, "修改当前登录账号的密码")
         self.accounts_action = self._action("账号管理(&A)…", None, "创建账号、重置密码、调整角色、停用账号")
+        self.units_action = self._action(
+            "单位名录(&U)…", None, "添加、修改、停用承办单位（分管副职、联络人、电话、地址）"
+        )
+        self.settings_action = self._action(
+            "设置(&S)…", None, "区名、窗口名称、地址电话、编号格式、打印字体、自动锁定"
+        )
         self.audit_action = self._action(
             "审计记录(&L)…", None, "按账号、工单、事项、日期查看全部办理记录，并校验审计链是否完整"
         )
@@ -157,6 +163,8 @@ class MainWindow(QMainWindow):
         self.about_action.triggered.connect(self.about)
         self.password_action.triggered.connect(self.change_password)
         self.accounts_action.triggered.connect(self.open_accounts)
+        self.units_action.triggered.connect(lambda: self._admin_dialog("UnitsDialog"))
+        self.settings_action.triggered.connect(lambda: self._admin_dialog("SettingsDialog"))
         self.audit_action.triggered.connect(self.open_audit)
         self.lock_action.triggered.connect(self.lock)
         for action in self._database_actions():
@@ -173,6 +181,8 @@ class MainWindow(QMainWindow):
             self.export_action,
             self.import_ledger_action,
             self.accounts_action,
+            self.units_action,
+            self.settings_action,
             self.audit_action,
             self.find_action,
             self.refresh_action,
@@ -209,6 +219,8 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.reset_layout_action)
         admin_menu = bar.addMenu("管理(&M)")
         admin_menu.addAction(self.accounts_action)
+        admin_menu.addAction(self.units_action)
+        admin_menu.addAction(self.settings_action)
         admin_menu.addAction(self.audit_action)
         account_menu = bar.addMenu("账号(&U)")
         account_menu.addAction(self.password_action)
@@ -282,7 +294,7 @@ class MainWindow(QMainWindow):
             P.PRINT: (self.print_slips_action, self.print_receipts_action),
             P.REPORTS: (self.ledger_action, self.notice_action, self.report_action),
             P.IMPORT_LEDGER: (self.import_ledger_action,),
-            P.ADMIN: (self.export_action, self.accounts_action),
+            P.ADMIN: (self.export_action, self.accounts_action, self.units_action, self.settings_action),
             P.AUDIT: (self.audit_action,),
         }
         for permission, actions in rules.items():
@@ -346,6 +358,12 @@ class MainWindow(QMainWindow):
 
         if self.state is not None:
             AccountsDialog(self.state, self).exec()
+
+    def _admin_dialog(self, name: str) -> None:
+        from bbc_desktop.gui import admin
+
+        if self.state is not None:
+            getattr(admin, name)(self.state, self).exec()
 
     def open_audit(self) -> None:
         from bbc_desktop.gui.admin import AuditDialog

@@ -119,3 +119,55 @@ def test_the_audit_view_filters_and_checks_the_chain(qtbot, office):
         s.execute(update(Event).where(Event.id == victim).values(note="改过"))
     dialog.check_button.click()
     assert f"事件 {victim}" in dialog.check_label.text() and "可能被改动" in dialog.check_label.text()
+
+
+def test_settings_are_checked_then_saved_as_one_change(qtbot, office):
+    from bbc_desktop.core.settings import get_setting
+    from bbc_desktop.gui.admin import SettingsDialog
+
+    dialog = SettingsDialog(state_as(office, "admin"))
+    qtbot.addWidget(dialog)
+    dialog.edits["district"].setText("南关区")
+    dialog.edits["idle_lock_minutes"].setText("五分钟")
+    dialog.accept()
+    assert "0 到 240 之间的整数" in dialog.error_label.text()
+    assert dialog.edits["district"].text() == "南关区"  # what was typed stays
+    with office.session() as s:
+        assert get_setting(s, "district") == "北关区"  # nothing half-saved
+    dialog.edits["idle_lock_minutes"].setText("5")
+    dialog.accept()
+    assert dialog.changed == {"district": "南关区", "idle_lock_minutes": "5"}
+    with office.session() as s:
+        assert get_setting(s, "district") == "南关区"
+        note = s.scalar(select(Event.note).where(Event.kind == "settings_changed"))
+        assert note == "修改设置：区（县）名称、无操作自动锁定（分钟，0 为不锁定）"
+    refused = SettingsDialog(state_as(office, "front"))
+    qtbot.addWidget(refused)
+    refused.edits["district"].setText("西关区")
+    refused.accept()
+    assert "无权系统管理" in refused.error_label.text()
+
+
+def test_units_are_added_edited_and_retired_never_deleted(qtbot, office):
+    from bbc_desktop.core.units import list_units
+    from bbc_desktop.gui.admin import UnitsDialog
+
+    dialog = UnitsDialog(state_as(office, "admin"))
+    qtbot.addWidget(dialog)
+    count = dialog.table.rowCount()
+    dialog.new_button.click()
+    dialog.edits["name"].setText("区教育局")  # exists already
+    dialog.save_button.click()
+    assert dialog.message.text() == "单位名录中已有“区教育局”" and dialog.table.rowCount() == count
+    dialog.edits["name"].setText("东风街道办事处")
+    dialog.edits["deputy"].setText("刘副主任")
+    dialog.edits["phone"].setText("0372-1234567")
+    dialog.save_button.click()
+    assert dialog.message.text() == "已保存“东风街道办事处”" and dialog.table.rowCount() == count + 1
+    assert dialog.selected().name == "东风街道办事处"
+    dialog.toggle_button.click()
+    assert dialog.message.text() == "已停用“东风街道办事处”"
+    with office.session() as s:
+        names = [u.name for u in list_units(s)]
+        everything = [u.name for u in list_units(s, include_retired=True)]
+    assert "东风街道办事处" not in names and "东风街道办事处" in everything
