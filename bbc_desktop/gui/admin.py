@@ -32,7 +32,7 @@ from bbc_desktop.core.domain import EVENT_LABELS, Role
 from bbc_desktop.core.errors import BbcError
 from bbc_desktop.gui.state import AppState
 
-__all__ = ["AccountsDialog", "AuditDialog", "SettingsDialog", "UnitsDialog"]
+__all__ = ["AccountsDialog", "AuditDialog", "HolidaysDialog", "SettingsDialog", "UnitsDialog"]
 
 _ERROR = "color: #b91c1c;"
 
@@ -550,3 +550,136 @@ class UnitsDialog(QDialog):
             return
         self.refresh(unit.id)
         self._say(f"已{'启用' if not unit.active else '停用'}“{unit.name}”")
+
+
+class HolidaysDialog(QDialog):
+    """节假日安排: which years are known, the days entered per year, entering or importing more.
+
+    chinese-calendar knows a fixed range of years; for a later year the State Council's schedule is
+    entered here (or imported as CSV, docs/holidays-csv.md). Until then that year's deadlines are
+    counted on weekends and the fixed-date holidays and shown as provisional.
+    """
+
+    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
+        from PySide6.QtWidgets import QSpinBox
+
+        super().__init__(parent)
+        self.state = state
+        self.setWindowTitle("节假日安排")
+        self.resize(720, 560)
+        today = state.ctx.clock.today()
+        self.coverage = QLabel()
+        self.coverage.setObjectName("coverageLabel")
+        self.coverage.setWordWrap(True)
+        self.year_spin = QSpinBox()
+        self.year_spin.setRange(2000, 2100)
+        self.year_spin.setValue(today.year + 1 if today.month >= 11 else today.year)
+        self.year_spin.valueChanged.connect(self.refresh)
+        self.year_state = QLabel()
+        self.year_state.setObjectName("yearStateLabel")
+        self.table = _table(("日期", "类型", "名称"))
+        self.table.setObjectName("holidaysTable")
+        self.day_edit = QDateEdit(QDate(today.year, today.month, today.day))
+        self.day_edit.setCalendarPopup(True)
+        self.day_edit.setDisplayFormat("yyyy-MM-dd")
+        self.kind_combo = QComboBox()
+        self.kind_combo.addItem("放假", False)
+        self.kind_combo.addItem("调休上班", True)
+        self.name_edit = QLineEdit()
+        self.name_edit.setPlaceholderText("例如：春节")
+        self.add_button = QPushButton("录入此日(&A)")
+        self.import_button = QPushButton("导入国务院安排（CSV）(&I)…")
+        self.add_button.clicked.connect(self.add_day)
+        self.import_button.clicked.connect(self.import_csv)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        year_row = QHBoxLayout()
+        year_row.addWidget(QLabel("年份"))
+        year_row.addWidget(self.year_spin)
+        year_row.addWidget(self.year_state, 1)
+        entry = QHBoxLayout()
+        for widget in (self.day_edit, self.kind_combo, self.name_edit, self.add_button):
+            entry.addWidget(widget)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.import_button)
+        bottom.addStretch(1)
+        close = QPushButton("关闭")
+        close.clicked.connect(self.accept)
+        bottom.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.coverage)
+        layout.addLayout(year_row)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(entry)
+        layout.addWidget(self.message)
+        layout.addLayout(bottom)
+        self.refresh()
+
+    def refresh(self) -> None:
+        from bbc_desktop.core.holidays import list_days
+
+        year = self.year_spin.value()
+        with self.state.session() as session:
+            days = [(d.day, d.workday, d.name) for d in list_days(session, year)]
+        calendar = self.state.calendar()
+        first, last = calendar.covered_years()
+        self.coverage.setText(
+            f"程序内置的法定节假日数据覆盖 {first}–{last} 年。此外的年份须录入或导入国务院公布的安排；"
+            "未录入前，该年的办理期限按周末和固定日期节日推算，并标为“暂定”。录入后，尚未办结工单的期限自动重新计算。"
+        )
+        if days:
+            known = f"已录入 {len(days)} 天"
+        elif calendar.covers(year):
+            known = "程序内置数据已覆盖，无需录入（录入的日期优先）"
+        else:
+            known = "尚未录入：该年期限为暂定"
+        self.year_state.setText(f"{year}年：{known}")
+        self.table.setRowCount(len(days))
+        for row, (day, workday, name) in enumerate(days):
+            for column, value in enumerate((day.isoformat(), "调休上班" if workday else "放假", name)):
+                self.table.setItem(row, column, QTableWidgetItem(value))
+
+    def _save(self, days: list[tuple[date, bool, str]], done: str) -> None:
+        from bbc_desktop.core.holidays import save_days
+
+        try:
+            with self.state.session() as session:
+                save_days(session, self.state.ctx, days)
+        except BbcError as exc:
+            self.message.setStyleSheet(_ERROR)
+            self.message.setText(exc.message)
+            return
+        self.message.setStyleSheet("color: #1e5b2e;")
+        self.message.setText(done)
+        self.refresh()
+
+    def add_day(self) -> None:
+        from bbc_desktop.core.validation import clean_text
+
+        day: date = self.day_edit.date().toPython()  # type: ignore[assignment]
+        try:
+            name = clean_text(self.name_edit.text(), "名称", limit=50)
+        except BbcError as exc:
+            self.message.setText(exc.message)
+            return
+        self.year_spin.setValue(day.year)
+        self._save([(day, bool(self.kind_combo.currentData()), name)], f"已录入 {day.isoformat()}")
+
+    def import_csv(self, path: str = "") -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        from bbc_desktop.core.holidays import read_csv_file
+
+        if not path:
+            path, _ = QFileDialog.getOpenFileName(self, "导入节假日安排", "", "CSV 文件 (*.csv)")
+            if not path:
+                return
+        try:
+            days = read_csv_file(path)
+        except BbcError as exc:
+            self.message.setStyleSheet(_ERROR)
+            self.message.setText(exc.message)
+            return
+        if days:
+            self.year_spin.setValue(days[0][0].year)
+        self._save(days, f"已导入 {len(days)} 天")

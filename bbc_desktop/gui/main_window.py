@@ -135,6 +135,9 @@ class MainWindow(QMainWindow):
         self.units_action = self._action(
             "单位名录(&U)…", None, "添加、修改、停用承办单位（分管副职、联络人、电话、地址）"
         )
+        self.holidays_action = self._action(
+            "节假日安排(&H)…", None, "录入或导入国务院公布的放假调休安排；查看哪些年份期限为暂定"
+        )
         self.settings_action = self._action(
             "设置(&S)…", None, "区名、窗口名称、地址电话、编号格式、打印字体、自动锁定"
         )
@@ -165,6 +168,7 @@ class MainWindow(QMainWindow):
         self.accounts_action.triggered.connect(self.open_accounts)
         self.units_action.triggered.connect(lambda: self._admin_dialog("UnitsDialog"))
         self.settings_action.triggered.connect(lambda: self._admin_dialog("SettingsDialog"))
+        self.holidays_action.triggered.connect(lambda: self._admin_dialog("HolidaysDialog"))
         self.audit_action.triggered.connect(self.open_audit)
         self.lock_action.triggered.connect(self.lock)
         for action in self._database_actions():
@@ -182,6 +186,7 @@ class MainWindow(QMainWindow):
             self.import_ledger_action,
             self.accounts_action,
             self.units_action,
+            self.holidays_action,
             self.settings_action,
             self.audit_action,
             self.find_action,
@@ -220,6 +225,7 @@ class MainWindow(QMainWindow):
         admin_menu = bar.addMenu("管理(&M)")
         admin_menu.addAction(self.accounts_action)
         admin_menu.addAction(self.units_action)
+        admin_menu.addAction(self.holidays_action)
         admin_menu.addAction(self.settings_action)
         admin_menu.addAction(self.audit_action)
         account_menu = bar.addMenu("账号(&U)")
@@ -294,7 +300,13 @@ class MainWindow(QMainWindow):
             P.PRINT: (self.print_slips_action, self.print_receipts_action),
             P.REPORTS: (self.ledger_action, self.notice_action, self.report_action),
             P.IMPORT_LEDGER: (self.import_ledger_action,),
-            P.ADMIN: (self.export_action, self.accounts_action, self.units_action, self.settings_action),
+            P.ADMIN: (
+                self.export_action,
+                self.accounts_action,
+                self.units_action,
+                self.holidays_action,
+                self.settings_action,
+            ),
             P.AUDIT: (self.audit_action,),
         }
         for permission, actions in rules.items():

@@ -171,3 +171,32 @@ def test_units_are_added_edited_and_retired_never_deleted(qtbot, office):
         names = [u.name for u in list_units(s)]
         everything = [u.name for u in list_units(s, include_retired=True)]
     assert "东风街道办事处" not in names and "东风街道办事处" in everything
+
+
+def test_holidays_of_an_unpublished_year_are_entered_and_imported(qtbot, office, tmp_path):
+    from PySide6.QtCore import QDate
+
+    from bbc_desktop.gui.admin import HolidaysDialog
+
+    dialog = HolidaysDialog(state_as(office, "admin"))
+    qtbot.addWidget(dialog)
+    assert "2004–2026 年" in dialog.coverage.text()
+    dialog.year_spin.setValue(2027)
+    assert dialog.year_state.text() == "2027年：尚未录入：该年期限为暂定"
+    dialog.day_edit.setDate(QDate(2027, 10, 1))
+    dialog.name_edit.setText("国庆节")
+    dialog.add_button.click()
+    assert dialog.message.text() == "已录入 2027-10-01" and dialog.table.rowCount() == 1
+    csv_file = tmp_path / "2027.csv"
+    csv_file.write_text(
+        "date,kind,name\n2027-02-06,holiday,春节\n2027-02-14,workday,春节调休\n", encoding="utf-8"
+    )
+    dialog.import_csv(str(csv_file))
+    assert dialog.message.text() == "已导入 2 天" and dialog.year_state.text() == "2027年：已录入 3 天"
+    assert dialog.table.item(1, 1).text() == "调休上班"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("日期,类型\n明天,放假\n", encoding="utf-8")
+    dialog.import_csv(str(bad))
+    # Refused with its reason (the core's message), nothing added.
+    assert dialog.table.rowCount() == 3 and not dialog.message.text().startswith("已")
+    assert dialog.message.styleSheet() == "color: #b91c1c;"
