@@ -576,9 +576,11 @@ class MainWindow(QMainWindow):
             return
 
         def export() -> int:
+            from bbc_desktop.core.permissions import Permission, require
             from bbc_desktop.io.json_io import write_export
 
             with state.session() as session:
+                require(session, state.ctx, Permission.ADMIN)  # full fidelity: confidential identities too
                 return write_export(session, path)
 
         self.statusBar().showMessage("正在导出……")
