@@ -44,18 +44,75 @@ def _print_json(data: Any) -> None:
 
 
 def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """Open the database; once login accounts exist, every command signs in first (as the window does)."""
     from bbc_desktop.db.session import open_database
 
-    return open_database(args.db)
+    db = open_database(args.db)
+    _sign_in(args, db)
+    return db
+
+
+def _sign_in(args: argparse.Namespace, db) -> None:  # type: ignore[no-untyped-def]
+    """``--as NAME`` / ``BBC_AS`` with the account's password (BBC_AS_PASSWORD, or typed at the terminal).
+
+    (BBC_PASSWORD is the password of an account being created: ``bbc users add``.)
+
+    Checked like the window's login: wrong passwords count towards the lockout, and the login is an
+    event of the audit trail. Without login accounts (a new installation) nothing is asked.
+    """
+    from bbc_desktop.core.auth import login
+    from bbc_desktop.core.permissions import logins_exist
+
+    with db.session() as session:
+        if not logins_exist(session):
+            return
+    name = (args.acting or os.environ.get("BBC_AS", "")).strip()
+    if not name:
+        raise PermissionDenied(
+            "已设置登录账号：请用 --as 账号 指明操作人（或设置环境变量 BBC_AS），"
+            "密码从终端输入或取自环境变量 BBC_AS_PASSWORD"
+        )
+    password = _login_password()
+    with db.session() as session:  # committed whatever the answer: failures are counted
+        outcome = login(session, name, password, _context_default().clock.now())
+        must_change = bool(outcome.account and outcome.account.must_change_password)
+    if not outcome.ok:
+        raise PermissionDenied(outcome.message)
+    if must_change:
+        raise PermissionDenied("该账号的密码由管理员重置，须先在桌面程序中登录并修改密码")
+    args.signed_in = name
+
+
+def _require(args: argparse.Namespace, db, permission: str) -> None:  # type: ignore[no-untyped-def]
+    """The signed-in account's role must allow ``permission`` (papers the window also hides)."""
+    from bbc_desktop.core.permissions import Permission, require
+
+    with db.session() as session:
+        require(session, _context(args), Permission(permission))
+
+
+def _login_password() -> str:
+    password = os.environ.get("BBC_AS_PASSWORD", "")
+    if password:
+        return password
+    if not sys.stdin.isatty():
+        raise PermissionDenied("请在终端中输入登录密码，或通过环境变量 BBC_AS_PASSWORD 提供")
+    import getpass
+
+    return getpass.getpass("登录密码：")
 
 
 def _context(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from bbc_desktop.core.context import Context
 
     ctx = Context()
+    signed_in = getattr(args, "signed_in", None)
+    if signed_in:  # a login account whose password _open checked
+        ctx.operator = signed_in
+        return ctx
     if args.operator:
         ctx.operator = args.operator
-    if args.acting:  # --as: the login account (BBC_AS is Context's default)
+    if args.acting:
         ctx.operator = args.acting
     return ctx
 
@@ -153,7 +210,19 @@ def _rows(session, ids: list[int]) -> list[dict[str, Any]]:  # type: ignore[no-u
     ctx = _context_default()
     calendar = load_calendar(session)
     today = ctx.clock.today()
-    return [summary(t, today, calendar) for t in load_tickets(session, ids)]
+    return [_masked(summary(t, today, calendar)) for t in load_tickets(session, ids)]
+
+
+def _masked(row: dict[str, Any]) -> dict[str, Any]:
+    """A confidential reporter as everywhere else (王** / 138****5678); ``bbc show --reveal`` shows more."""
+    from bbc_desktop.core.privacy import mask_name, mask_phone
+
+    if row["confidential"] and not row["anonymous"]:
+        row["name"] = mask_name(row["name"])
+        row["company"] = mask_name(row["company"])
+        row["reporter"] = mask_name(row["reporter"]) + "（保密）"
+        row["phone"] = mask_phone(row["phone"])
+    return row
 
 
 def _context_default():  # type: ignore[no-untyped-def]
@@ -235,6 +304,7 @@ def cmd_ledger(args: argparse.Namespace) -> int:
         text=args.search,
     )
     db = _open(args)
+    _require(args, db, "reports")
     today = _context_default().clock.today()
     with db.session() as session:
         rows = ledger_rows(session, flt, today, load_calendar(session))
@@ -260,6 +330,7 @@ def cmd_notice(args: argparse.Namespace) -> int:
     if target.suffix.lower() != ".pdf":
         raise ValidationError(f"通报只能导出为 .pdf 文件，而不是“{target.name}”")
     db = _open(args)
+    _require(args, db, "reports")
     with db.session() as session:
         pdf, count, units = notice_pdf(session, start, end, _context_default().clock.today())
     write_file(target, pdf)
@@ -302,6 +373,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         "整改措施": args.measures or "",
     }
     db = _open(args)
+    _require(args, db, "reports")
     with db.session() as session:
         if args.issue:
             issued = issue_report(session, _context(args), start, end, texts)
@@ -355,7 +427,7 @@ def _password_input() -> str:
         raise ValidationError("请在终端中输入密码，或通过环境变量 BBC_PASSWORD 提供")
     import getpass
 
-    first = getpass.getpass("密码：")
+    first = getpass.getpass("新账号的密码：")
     if getpass.getpass("再次输入密码：") != first:
         raise ValidationError("两次输入的密码不一致")
     return first
@@ -421,6 +493,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         report = verify(connection)
     if report.ok:
         print(f"审计链：共 {report.events} 条记录，完整")
+        print(f"审计链末端校验值：{report.head}（可抄录留存，日后核对历史记录是否被整体改写）")
     else:
         problems.append(report.problem)
     for problem in problems:
@@ -437,6 +510,11 @@ def cmd_show(args: argparse.Namespace) -> int:
     with db.session() as session:
         ticket = get_ticket(session, args.number)
         row = _rows(session, [ticket.id])[0]
+        if args.reveal and ticket.confidential:
+            from bbc_desktop.core.privacy import reveal_identity
+
+            name, company, phone = reveal_identity(session, _context(args), ticket)  # recorded
+            row.update(name=name, company=company, phone=phone, reporter=company or name)
         row["history"] = history(ticket)
     if args.json:
         _print_json([row])
@@ -740,7 +818,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--as",
         dest="acting",
         metavar="账号",
-        help="以此登录账号操作（默认：环境变量 BBC_AS）；设置了登录账号后，写入数据的命令必须指明",
+        help="以此登录账号操作（默认：环境变量 BBC_AS；密码从终端输入或取自 BBC_AS_PASSWORD）；设置了登录账号后必须指明",
     )
     parser.add_argument(
         "--operator", help="尚未设置登录账号时记入办理记录的操作员姓名（默认：环境变量 BBC_OPERATOR）"
@@ -872,6 +950,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("show", help="查看一件工单及其办理记录")
     p.add_argument("number", help="受理编号")
     p.add_argument("--json", action="store_true", help="输出 JSON")
+    p.add_argument(
+        "--reveal", action="store_true", help="显示保密反映人的姓名和电话（须有权限，记入办理记录）"
+    )
     p.set_defaults(func=cmd_show)
 
     p = sub.add_parser("export", help="导出全部数据（JSON）")
@@ -916,14 +997,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except BbcError as exc:
-        message = exc.message
-        if (
-            isinstance(exc, PermissionDenied)
-            and not getattr(args, "acting", None)
-            and "不是本系统的登录账号" in message
-        ):
-            message += "（命令行请用 --as 账号，或设置环境变量 BBC_AS）"
-        print(f"错误：{message}", file=sys.stderr)
+        print(f"错误：{exc.message}", file=sys.stderr)
         return EXIT_USER
     except KeyboardInterrupt:
         print("已取消", file=sys.stderr)

@@ -18,7 +18,7 @@ written before the chain existed.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -76,13 +76,21 @@ def _lock_head(connection: Connection) -> tuple[int, str]:
 _BATCH = 5000
 
 
-def seal(connection: Connection) -> int:
-    """Seal every event not yet in the chain, in id order; returns how many were sealed.
+def seal(connection: Connection, ids: Sequence[int] | None = None, after_id: int | None = None) -> int:
+    """Seal events into the chain, in id order; returns how many were sealed.
 
-    In batches: migration 0007 seals the whole history of a large database (600 000 events for
-    100 000 tickets) without holding it in memory.
+    Only the writer's own: ``ids`` (an ORM flush), or every event above ``after_id`` (a bulk write
+    that noted the highest id before it began). An event written around the program stays outside
+    the chain, where ``verify`` finds it — the next ordinary write must not adopt it. With neither
+    (migration 0007): the whole history, in batches, without holding it in memory.
     """
     unsealed = select(*_CONTENT).where(_events.c.chain_no.is_(None)).order_by(_events.c.id)
+    if ids is not None:
+        if not ids:
+            return 0
+        unsealed = unsealed.where(_events.c.id.in_(sorted(ids)))
+    elif after_id is not None:
+        unsealed = unsealed.where(_events.c.id > after_id)
     if connection.execute(unsealed.limit(1)).first() is None:
         return 0
     chain_no, previous = _lock_head(connection)
@@ -121,7 +129,7 @@ def _after_flush_postexec(session: Session, _context: object) -> None:
     new = session.info.pop(_PENDING, None)
     if not new:
         return
-    seal(session.connection())
+    seal(session.connection(), ids=[obj.id for obj in new])
     for obj in new:  # the ORM objects learn their place in the chain on next access
         session.expire(obj, ["chain_no", "hash"])
 
@@ -138,6 +146,9 @@ class ChainReport:
     events: int
     problem: str = ""  # the first thing wrong, in Chinese; empty when the chain is whole
     event_id: int | None = None  # the event where it breaks
+    # The chain's last hash. Written down outside the database (a printout, a backup's name), it
+    # shows later whether the whole history was rewritten, which no check inside the file can.
+    head: str = ""
 
     @property
     def ok(self) -> bool:
@@ -174,11 +185,21 @@ def verify(connection: Connection) -> ChainReport:
             )
         previous, expected, count = row.hash, expected + 1, count + 1
     head = connection.execute(select(_head.c.chain_no, _head.c.hash).where(_head.c.id == 1)).first()
-    if count and (head is None or (head.chain_no, head.hash) != (count, previous)):
-        return ChainReport(count, f"审计链末端与记录不符（共 {count} 条），最后的记录可能被删除")
+    ends = (head.chain_no, head.hash) if head is not None else (0, GENESIS)
+    if ends != (count, previous):
+        return ChainReport(
+            count, f"审计链末端（第 {ends[0]} 条）与现存记录（{count} 条）不符，最后的记录可能被删除"
+        )
     loose = connection.execute(
         select(*_CONTENT).where(_events.c.chain_no.is_(None)).order_by(_events.c.id).limit(1)
     ).first()
     if loose is not None:
         return ChainReport(count, f"{_describe(loose)}不在审计链中，可能是绕过本程序写入的", loose.id)
-    return ChainReport(count)
+    return ChainReport(count, head=previous)
+
+
+def highest_event_id(connection: Connection) -> int:
+    """Noted by a bulk writer before it begins: it seals what it wrote above this."""
+    from sqlalchemy import func
+
+    return connection.scalar(select(func.coalesce(func.max(_events.c.id), 0))) or 0

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from bbc_desktop.core.calendar import FixedClock
 from bbc_desktop.core.context import Context
 from bbc_desktop.core.domain import Role, parse_enum
-from bbc_desktop.core.errors import Conflict, NotFound, ValidationError
+from bbc_desktop.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from bbc_desktop.core.permissions import Permission, logins_exist, require
 from bbc_desktop.core.tickets import add_event
 from bbc_desktop.core.validation import clean_text
@@ -52,12 +52,16 @@ _hasher = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
 
 
 def check_password_rules(password: str, username: str = "") -> str:
-    """At least 8 characters with letters and digits, not the account's name."""
+    """At least 8 characters, no spaces, with letters and digits (ASCII), not containing the account's name."""
+    if any(c.isspace() for c in password):
+        raise ValidationError("密码不能包含空格")
     if len(password) < MIN_LENGTH:
         raise ValidationError(f"密码至少 {MIN_LENGTH} 位")
-    if not any(c.isalpha() for c in password) or not any(c.isdigit() for c in password):
-        raise ValidationError("密码须同时包含字母和数字")
-    if username and username.lower() in password.lower():
+    if not any(c.isascii() and c.isalpha() for c in password) or not any(
+        c.isascii() and c.isdigit() for c in password
+    ):
+        raise ValidationError("密码须同时包含英文字母和数字（请使用半角字符）")
+    if len(username) >= 3 and username.lower() in password.lower():
         raise ValidationError("密码不能包含账号名")
     return password
 
@@ -112,8 +116,6 @@ def login(session: Session, username: str, password: str, now: datetime) -> Logi
         _hasher.hash(password)  # the same time as a real check: the answer does not tell names apart
         return LoginOutcome(None, "账号或密码不正确")
     ctx = _as(account, now)
-    if not account.active:
-        return LoginOutcome(None, f"账号“{account.username}”已停用，请联系管理员")
     if account.locked_until is not None and account.locked_until > now:
         return LoginOutcome(
             None,
@@ -136,6 +138,10 @@ def login(session: Session, username: str, password: str, now: datetime) -> Logi
         session.flush()
         left = MAX_FAILURES - account.failed_logins
         return LoginOutcome(None, f"账号或密码不正确（再错 {left} 次将锁定账号 {LOCK_MINUTES} 分钟）")
+    if not account.active:  # said only to who knows the password
+        add_event(session, ctx, None, "login_failed", note="账号已停用")
+        session.flush()
+        return LoginOutcome(None, f"账号“{account.username}”已停用，请联系管理员")
     account.failed_logins = 0
     account.locked_until = None
     if _hasher.check_needs_rehash(account.password_hash or ""):
@@ -196,6 +202,8 @@ def create_account(
 def change_password(session: Session, username: str, old: str, new: str, now: datetime) -> None:
     """The account's own change: the old password first."""
     account = _account(session, username)
+    if not account.active:
+        raise PermissionDenied(f"账号“{account.username}”已停用")
     if not _matches(account, old):
         raise ValidationError("原密码不正确")
     if old == new:

@@ -233,5 +233,6 @@ EVENT_LABELS: dict[str, str] = {
     "account_disabled": "停用账号",
     "account_enabled": "启用账号",
     "settings_changed": "修改设置",
+    "demo_generated": "生成演示数据",
     "unit_saved": "修改单位名录",
 }

@@ -282,7 +282,15 @@ class AuditDialog(QDialog):
         self.kind_combo = QComboBox()
         self.ticket_edit = QLineEdit()
         self.ticket_edit.setPlaceholderText("受理编号")
-        self.from_edit = QDateEdit(QDate(today.year, today.month, today.day).addDays(-30))
+        # From the first event on: nothing older is left out without saying so.
+        from sqlalchemy import func
+
+        from bbc_desktop.db.models import Event
+
+        with state.session() as session:
+            oldest = session.scalar(select(func.min(Event.at)))
+        start = oldest.date() if oldest else today
+        self.from_edit = QDateEdit(QDate(start.year, start.month, start.day))
         self.to_edit = QDateEdit(QDate(today.year, today.month, today.day))
         for edit in (self.from_edit, self.to_edit):
             edit.setCalendarPopup(True)
@@ -377,7 +385,10 @@ class AuditDialog(QDialog):
             report = verify(connection)
         if report.ok:
             self.check_label.setStyleSheet("color: #1e5b2e;")
-            self.check_label.setText(f"审计链完整：共 {report.events} 条记录，均未被改动或删除。")
+            self.check_label.setText(
+                f"审计链完整：共 {report.events} 条记录，均未被改动或删除。"
+                f"末端校验值 {report.head[:16]}…（可抄录留存，日后核对）"
+            )
         else:
             self.check_label.setStyleSheet(_ERROR)
             self.check_label.setText(report.problem)

@@ -222,7 +222,7 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.dashboard_action)
         view_menu.addSeparator()
         view_menu.addAction(self.reset_layout_action)
-        admin_menu = bar.addMenu("管理(&M)")
+        self.admin_menu = admin_menu = bar.addMenu("管理(&M)")
         admin_menu.addAction(self.accounts_action)
         admin_menu.addAction(self.units_action)
         admin_menu.addAction(self.holidays_action)
@@ -316,6 +316,8 @@ class MainWindow(QMainWindow):
                 action.setVisible(allowed)
         if self.intake is not None:
             self.intake.setVisible(state.can(P.INTAKE))
+        # A menu with nothing the role may use is not shown at all.
+        self.admin_menu.menuAction().setVisible(state.can(P.ADMIN) or state.can(P.AUDIT))
         if state.role is not None:
             self.account_label.setText(f"当前账号：{state.ctx.operator}（{state.role.label}）")
         self.password_action.setEnabled(state.permissions is not None)

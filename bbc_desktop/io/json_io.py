@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Date, DateTime, insert, select
 from sqlalchemy.orm import Session, selectinload
 
-from bbc_desktop.core.audit import seal
+from bbc_desktop.core.audit import highest_event_id, seal
 from bbc_desktop.core.domain import (
     AssignmentRole,
     Category,
@@ -229,7 +229,8 @@ def import_data(session: Session, data: Any) -> int:
     _merge_holidays(session, data.get("holidays", []), problems)
     _merge_sequences(session, data.get("sequences", []), problems)
     problems.raise_if_any()
-    added = _insert_tickets(session, data.get("tickets", []), units, accounts, problems)
+    mark = highest_event_id(session.connection())
+    added = _insert_tickets(session, data.get("tickets", []), units, accounts, problems, mark)
     problems.raise_if_any()
     session.flush()
     return added
@@ -318,7 +319,9 @@ def _insert_tickets(
     units: dict[str, int],
     accounts: dict[str, int],
     problems: _Problems,
+    mark: int,
 ) -> int:
+    """Insert the tickets with their history; ``mark``: the highest event id before (for the seal)."""
     taken = set(session.scalars(select(Ticket.number)))
     reporters = {
         (r.kind, r.name, r.company, r.phone): r.id
@@ -423,7 +426,7 @@ def _insert_tickets(
         ]
         if batch:
             session.execute(insert(table), batch)
-    seal(session.connection())  # the imported history joins the audit chain, in its order
+    seal(session.connection(), after_id=mark)  # the imported history joins the audit chain, in its order
     return len(ticket_ids)
 
 

@@ -378,23 +378,63 @@ def test_users_and_acting_as_an_account(bbc, monkeypatch):
         bbc("users", "add", "admin", "--role", "admin", "--display", "张管理")[1]
         == "已创建账号 admin（管理员）\n"
     )
-    # From now on a writing command needs an account.
+    # From now on every command signs in: an account and its password.
     code, _, err = bbc(*INTAKE)
-    assert code == 1 and "不是本系统的登录账号" in err and "--as 账号" in err
+    assert code == 1 and "请用 --as 账号 指明操作人" in err
+    code, _, err = bbc("--operator", "王芳", "list")  # a name is not an account
+    assert code == 1 and "请用 --as 账号" in err
+    code, _, err = bbc("--as", "admin", "list")
+    assert code == 1 and "BBC_AS_PASSWORD" in err  # no terminal here to type it
+    monkeypatch.setenv("BBC_AS_PASSWORD", "wrong-password1")
+    code, _, err = bbc("--as", "admin", "list")
+    assert code == 1 and "再错 4 次将锁定账号" in err
+    monkeypatch.setenv("BBC_AS_PASSWORD", "counter2026")
+    monkeypatch.setenv("BBC_PASSWORD", "desk2026xy")  # the new account's
     assert bbc("--as", "admin", "users", "add", "front", "--role", "前台办理专员")[0] == 0
-    assert bbc("--as", "front", *INTAKE)[1] == "BBC-2026-0002\n"
-    monkeypatch.setenv("BBC_AS", "front")
+    monkeypatch.setenv("BBC_AS_PASSWORD", "desk2026xy")
+    code, _, err = bbc("--as", "front", *INTAKE)
+    assert code == 1 and "该账号的密码由管理员重置" in err  # set by the administrator: change it first
+    with_front = {"BBC_AS": "front", "BBC_AS_PASSWORD": "desk2026xy"}
+    from bbc_desktop.core.auth import change_password
+    from bbc_desktop.db.session import open_database
+
+    db = open_database(os.environ["BBC_DB"])
+    with db.session() as s:
+        from datetime import datetime
+
+        change_password(s, "front", "desk2026xy", "mine2026ok", datetime(2026, 11, 23, 9, 31))
+    db.dispose()
+    with_front["BBC_AS_PASSWORD"] = "mine2026ok"
+    for key, value in with_front.items():
+        monkeypatch.setenv(key, value)
+    assert bbc(*INTAKE)[1] == "BBC-2026-0002\n"
     code, _, err = bbc("users", "add", "x", "--role", "leader")
     assert code == 1 and "“前台办理专员”角色无权系统管理" in err
     code, _, err = bbc("export", "--json", "/dev/null")
     assert code == 1 and "无权系统管理" in err
-    assert bbc("--as", "admin", "users", "disable", "front")[1] == "已停用账号 front\n"
-    code, _, err = bbc(*INTAKE)
-    assert code == 1 and "已停用" in err
+    code, _, err = bbc("ledger", "-o", "/tmp/x.xlsx")
+    assert code == 1 and "无权导出台账和报告" in err
+    monkeypatch.setenv("BBC_AS", "admin")
+    monkeypatch.setenv("BBC_AS_PASSWORD", "counter2026")
+    assert bbc("users", "disable", "front")[1] == "已停用账号 front\n"
     listed = bbc("users", "list")[1].splitlines()
     assert listed[0] == "admin\t张管理\t管理员\t启用"
     assert "front\tfront\t前台办理专员\t已停用" in listed
     assert "system\tsystem\t管理员\t仅见于办理记录（不能登录）" in listed
+    for key, value in with_front.items():
+        monkeypatch.setenv(key, value)
+    code, _, err = bbc("list")
+    assert code == 1 and "已停用" in err  # reading too: a disabled account signs in to nothing
+
+
+def test_show_masks_a_confidential_reporter_unless_revealed_on_record(bbc):
+    bbc(*INTAKE, "--confidential")
+    out = bbc("show", "BBC-2026-0001")[1]
+    assert "李**（保密）" in out and "13912345678" not in out
+    listed = json.loads(bbc("list", "--json")[1])
+    assert listed[0]["phone"] == "139****5678" and listed[0]["name"] == "李**"
+    out = bbc("show", "BBC-2026-0001", "--reveal")[1]
+    assert "13912345678" in out and "查看保密信息" in out  # the look is in the history
 
 
 def test_an_issue_whose_file_cannot_be_written_issues_nothing(bbc, tmp_path):

@@ -84,3 +84,22 @@ def test_an_event_written_around_the_program_is_found(db, ctx):
         smuggled = connection.scalar(select(func.max(Event.id)))
     report = _report(db)
     assert not report.ok and report.event_id == smuggled and "不在审计链中" in report.problem
+
+
+def test_a_smuggled_event_is_not_adopted_by_the_next_ordinary_write(db, ctx):
+    _work(db, ctx)
+    with db.engine.begin() as connection:
+        connection.execute(insert(Event).values(at=datetime(2026, 11, 23, 10), kind="closed", note="伪造"))
+        smuggled = connection.scalar(select(func.max(Event.id)))
+    with db.session() as s:  # an ordinary write afterwards seals only its own events
+        t.register(s, ctx, t.Intake(content="丙", name="王五", phone="13600000000"))
+    report = _report(db)
+    assert not report.ok and report.event_id == smuggled
+
+
+def test_an_emptied_history_is_found(db, ctx):
+    _work(db, ctx)
+    with db.session() as s:
+        s.execute(delete(Event))
+    report = _report(db)
+    assert not report.ok and report.events == 0 and "末端" in report.problem

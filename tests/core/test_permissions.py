@@ -183,3 +183,31 @@ def test_the_last_administrator_stays(office):
     with office.session() as s:
         assert s.scalar(select(Account.role).where(Account.username == "admin")) == "leader"
         assert s.scalar(select(Ticket.number)) == "BBC-2026-0001"
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("        1a", "不能包含空格"),
+        ("１２３４５６７８ａ", "英文字母和数字"),
+        ("abcdefgh", "英文字母和数字"),
+        ("ab1", "至少 8 位"),
+        ("Wangfang2026", "不能包含账号名"),
+    ],
+)
+def test_password_rules(password, message):
+    from bbc_desktop.core.auth import check_password_rules
+
+    with pytest.raises(ValidationError, match=message):
+        check_password_rules(password, "wangfang")
+    assert check_password_rules("a1b2c3d4e", "w") == "a1b2c3d4e"  # a one-letter name forbids nothing
+
+
+def test_a_disabled_account_is_named_only_to_who_knows_its_password(office):
+    with office.session() as s:
+        disable_account(s, as_("admin"), "back")
+    assert _login(office, "back", "wrong-password1", NOW) == (
+        False,
+        "账号或密码不正确（再错 4 次将锁定账号 10 分钟）",
+    )
+    assert _login(office, "back", PASSWORD, NOW) == (False, "账号“back”已停用，请联系管理员")

@@ -122,6 +122,8 @@ def test_a_leader_sees_but_cannot_change(qtbot, window, office):
     assert window.intake.isHidden()  # leaders do not register visitors
     assert not window.new_action.isEnabled() and not window.print_slips_action.isVisible()
     assert window.report_action.isEnabled() and window.ledger_action.isEnabled()  # reports: read
+    assert window.admin_menu.menuAction().isVisible() and window.audit_action.isVisible()  # audit: read
+    assert not window.accounts_action.isVisible()
     assert not window.export_action.isVisible()
     qtbot.waitUntil(lambda: window.queue.model.rowCount() == 1, timeout=TIMEOUT)
     window.queue.view.selectRow(0)
@@ -151,6 +153,7 @@ def test_a_reset_password_must_be_changed_before_the_window_opens(qtbot, window,
     problems += _start(qtbot, window, office, login)
     qtbot.waitUntil(lambda: window.queue is not None or bool(problems), timeout=TIMEOUT)
     assert not problems and not window.intake.isHidden()
+    assert not window.admin_menu.menuAction().isVisible()  # nothing in it for the front desk
     assert window.account_label.text() == "当前账号：front（前台办理专员）"
 
 
