@@ -479,7 +479,7 @@ def cmd_users(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """The database's own integrity and the audit chain; exit 1 when anything is wrong."""
-    from bbc_desktop.core.audit import verify
+    from bbc_desktop.core.audit import verify, verify_state
 
     db = _open(args)
     problems = []
@@ -491,6 +491,11 @@ def cmd_check(args: argparse.Namespace) -> int:
             else:
                 problems.append("数据库文件完整性检查未通过：" + "；".join(found[:5]))
         report = verify(connection)
+        disagreement = verify_state(connection)
+    if disagreement:
+        problems.append(disagreement)
+    else:
+        print("工单状态、账号角色与办理记录一致")
     if report.ok:
         print(f"审计链：共 {report.events} 条记录，完整")
         print(f"审计链末端校验值：{report.head}（可抄录留存，日后核对历史记录是否被整体改写）")

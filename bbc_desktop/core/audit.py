@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from bbc_desktop.db.models import AuditHead, Event
 
-__all__ = ["GENESIS", "ChainReport", "install", "seal", "verify"]
+__all__ = ["GENESIS", "ChainReport", "install", "seal", "verify", "verify_state"]
 
 GENESIS = "0" * 64
 _events = Event.__table__
@@ -203,3 +203,41 @@ def highest_event_id(connection: Connection) -> int:
     from sqlalchemy import func
 
     return connection.scalar(select(func.coalesce(func.max(_events.c.id), 0))) or 0
+
+
+def verify_state(connection: Connection) -> str:
+    """Whether the current state agrees with the history: each ticket's status and each login
+    account's role are what their last recorded change made them. A change made to the tables
+    around the program (``UPDATE tickets SET status = …``) leaves the chain whole but shows here.
+    Empty when they agree; else the first disagreement, in Chinese.
+    """
+    from bbc_desktop.db.models import Account, Ticket
+
+    tickets = Ticket.__table__
+    accounts = Account.__table__
+    last_status: dict[int, str] = {}
+    last_role: dict[str, str] = {}
+    query = (
+        select(_events.c.ticket_id, _events.c.kind, _events.c.after)
+        .where(_events.c.after.is_not(None))
+        .order_by(_events.c.id)
+        .execution_options(yield_per=10000)
+    )
+    for ticket_id, kind, after in connection.execute(query):
+        if ticket_id is not None and "status" in after:
+            last_status[ticket_id] = after["status"]
+        elif ticket_id is None and kind in ("account_created", "role_changed") and "role" in after:
+            last_role[after.get("username", "")] = after["role"]
+    for ticket_id, number, status in connection.execute(
+        select(tickets.c.id, tickets.c.number, tickets.c.status).order_by(tickets.c.id)
+    ):
+        recorded = last_status.get(ticket_id)
+        if recorded is not None and recorded != status:
+            return f"工单 {number} 的状态与办理记录不符（记录为 {recorded}，现为 {status}），可能被绕过本程序改动"
+    for username, role in connection.execute(
+        select(accounts.c.username, accounts.c.role).where(accounts.c.password_hash.is_not(None))
+    ):
+        recorded = last_role.get(username)
+        if recorded is not None and recorded != role:
+            return f"账号 {username} 的角色与记录不符（记录为 {recorded}，现为 {role}），可能被绕过本程序改动"
+    return ""

@@ -379,11 +379,15 @@ class AuditDialog(QDialog):
         )
 
     def check(self) -> None:
-        from bbc_desktop.core.audit import verify
+        from bbc_desktop.core.audit import verify, verify_state
 
         with self.state.db.engine.connect() as connection:
             report = verify(connection)
-        if report.ok:
+            disagreement = verify_state(connection)
+        if report.ok and disagreement:
+            self.check_label.setStyleSheet(_ERROR)
+            self.check_label.setText(disagreement)
+        elif report.ok:
             self.check_label.setStyleSheet("color: #1e5b2e;")
             self.check_label.setText(
                 f"审计链完整：共 {report.events} 条记录，均未被改动或删除。"

@@ -8,6 +8,7 @@ from sqlalchemy import delete, func, insert, select, text, update
 
 from bbc_desktop.core import tickets as t
 from bbc_desktop.core.audit import GENESIS, verify
+from bbc_desktop.core.context import Context
 from bbc_desktop.db.models import AuditHead, Event
 
 
@@ -103,3 +104,25 @@ def test_an_emptied_history_is_found(db, ctx):
         s.execute(delete(Event))
     report = _report(db)
     assert not report.ok and report.events == 0 and "末端" in report.problem
+
+
+def test_state_changed_around_the_program_disagrees_with_the_history(db, ctx):
+    from bbc_desktop.core.audit import verify_state
+    from bbc_desktop.core.auth import create_account
+    from bbc_desktop.db.models import Account, Ticket
+
+    _work(db, ctx)
+    with db.session() as s:
+        create_account(s, ctx, "admin", "counter2026", "admin")
+        create_account(s, Context(clock=ctx.clock, operator="admin"), "front", "counter2026", "front_desk")
+    with db.engine.connect() as connection:
+        assert verify_state(connection) == ""
+    with db.session() as s:
+        s.execute(update(Ticket).where(Ticket.number == "BBC-2026-0002").values(status="closed"))
+    with db.engine.connect() as connection:
+        assert verify_state(connection).startswith("工单 BBC-2026-0002 的状态与办理记录不符")
+    with db.session() as s:
+        s.execute(update(Ticket).where(Ticket.number == "BBC-2026-0002").values(status="dispatched"))
+        s.execute(update(Account).where(Account.username == "front").values(role="admin"))
+    with db.engine.connect() as connection:
+        assert verify_state(connection).startswith("账号 front 的角色与记录不符")
