@@ -162,5 +162,6 @@ def load_draft(session: Session) -> dict[str, str]:
     return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)}
 
 
-def save_draft(session: Session, draft: dict[str, str]) -> None:
+def save_draft(session: Session, ctx: Context, draft: dict[str, str]) -> None:
+    require(session, ctx, Permission.REPORTS)
     set_setting(session, DRAFT_KEY, orjson.dumps(draft).decode())

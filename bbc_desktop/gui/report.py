@@ -230,7 +230,7 @@ class ReportDialog(QDialog):
         draft["end"] = self.to_edit.date().toPython().isoformat()  # type: ignore[union-attr]
         try:
             with self.state.session() as session:
-                save_draft(session, draft)
+                save_draft(session, self.state.ctx, draft)
         except Exception as exc:
             self._say(f"草稿未能保存（{exc}），文字仍在窗口中，请稍后再试或导出 Word 保存", error=True)
 

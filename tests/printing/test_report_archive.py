@@ -9,6 +9,7 @@ from pdf_tools import squeeze, stream_text
 from sqlalchemy import select, update
 
 from bbc_desktop.core import tickets as t
+from bbc_desktop.core.context import Context
 from bbc_desktop.core.errors import ValidationError
 from bbc_desktop.core.report import ReportFigures
 from bbc_desktop.core.report_archive import (
@@ -90,7 +91,7 @@ def test_an_empty_period_is_not_issued_and_leaves_nothing(db, ctx):
 def test_the_draft_survives_and_bad_stored_text_is_ignored(db):
     with db.session() as s:
         assert load_draft(s) == {}
-        save_draft(s, {"存在问题": "<b>问题</b> & =SUM(A1)", "start": "2026-11-01"})
+        save_draft(s, Context(), {"存在问题": "<b>问题</b> & =SUM(A1)", "start": "2026-11-01"})
     with db.session() as s:
         assert load_draft(s) == {"存在问题": "<b>问题</b> & =SUM(A1)", "start": "2026-11-01"}
         from bbc_desktop.core.settings import set_setting
