@@ -477,6 +477,22 @@ def cmd_users(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from bbc_desktop.core.backup import backup_folder, daily_backup, make_backup
+    from bbc_desktop.core.settings import get_setting
+
+    db = _open(args)
+    _require(args, db, "admin")
+    if args.output:
+        made = make_backup(db, Path(args.output))
+    else:
+        with db.session() as session:
+            folder = backup_folder(db, get_setting(session, "backup_folder"))
+        made = daily_backup(db, folder, _context_default().clock.now(), force=True)
+    print(f"已备份数据库：{made}")
+    return EXIT_OK
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     """The database's own integrity and the audit chain; exit 1 when anything is wrong."""
     from bbc_desktop.core.audit import verify, verify_state
@@ -948,6 +964,10 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("name", metavar="账号")
     q.add_argument("role", metavar="角色", help=roles)
     p.set_defaults(func=cmd_users)
+
+    p = sub.add_parser("backup", help="备份数据库（默认存入备份文件夹并按日、按月轮换；-o 指定文件）")
+    p.add_argument("-o", "--output", metavar="文件.sqlite3")
+    p.set_defaults(func=cmd_backup)
 
     p = sub.add_parser("check", help="检查数据库完整性和审计链（历史记录是否被改动、删除）")
     p.set_defaults(func=cmd_check)

@@ -20,6 +20,7 @@ DEFAULTS: dict[str, str] = {
     "print_font_text": "",
     "print_font_title": "",
     "idle_lock_minutes": "10",  # the window locks after this long without a key or click; 0: never
+    "backup_folder": "",  # empty: backups/ beside the database file (core/backup.py)
 }
 LABELS: dict[str, str] = {
     "district": "区（县）名称",
@@ -30,6 +31,7 @@ LABELS: dict[str, str] = {
     "print_font_text": "打印正文字体（宋体/仿宋，留空用程序自带字体）",
     "print_font_title": "打印标题字体（黑体，留空用程序自带字体）",
     "idle_lock_minutes": "无操作自动锁定（分钟，0 为不锁定）",
+    "backup_folder": "备份文件夹（留空为数据库文件旁的 backups 文件夹）",
 }
 
 
@@ -62,6 +64,10 @@ def set_setting(session: Session, key: str, value: str) -> None:
         raise ValidationError(f"没有名为“{key}”的设置项")
     if key == "number_pattern":
         check_number_pattern(value)
+    if key == "backup_folder":
+        from bbc_desktop.core.backup import check_folder
+
+        value = check_folder(value)
     if key == "idle_lock_minutes":
         if not value.strip().isdigit() or int(value) > 240:
             raise ValidationError("无操作自动锁定的时间应为 0 到 240 之间的整数（分钟），0 为不锁定")

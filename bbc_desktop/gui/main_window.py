@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from bbc_desktop import version
+from bbc_desktop.core.errors import BbcError
 from bbc_desktop.gui.forms import load_form
 from bbc_desktop.gui.worker import run_async
 
@@ -75,6 +76,7 @@ class MainWindow(QMainWindow):
         self.idle_timer.setSingleShot(True)
         self.idle_timer.timeout.connect(self.lock)
         self.locked = False
+        self.backups = False  # made for a real database, not for the demo's
         self._restore_geometry()
 
     # -- actions, menus, toolbar -------------------------------------------------------------
@@ -283,8 +285,38 @@ class MainWindow(QMainWindow):
                     return
         self.attach(state, description, preloaded)
         self._apply_role()
-        if needs:
+        if needs:  # not the demo: its database is thrown away on exit
             self._start_idle_lock()
+            self.backups = True
+            self._backup(closing=False)
+
+    def _backup(self, closing: bool) -> None:
+        """The day's first start (in the background) and closing (before the window goes): a backup."""
+        from bbc_desktop.core.backup import backup_folder, daily_backup
+        from bbc_desktop.core.settings import get_setting
+
+        state = self.state
+        if state is None or not self.backups or state.db.url.get_backend_name() != "sqlite":
+            return
+
+        def make() -> object:
+            with state.session() as session:
+                folder = backup_folder(state.db, get_setting(session, "backup_folder"))
+            return daily_backup(state.db, folder, state.ctx.clock.now(), force=closing)
+
+        def failed(message: str) -> None:
+            self.statusBar().showMessage(f"自动备份未完成：{message}", 30000)
+
+        if closing:
+            try:
+                make()
+            except Exception as exc:  # closing goes on; the reason is shown
+                reason = exc.message if isinstance(exc, BbcError) else f"{type(exc).__name__}：{exc}"
+                QMessageBox.warning(self, "自动备份未完成", f"退出时的自动备份未完成：{reason}")
+            return
+        run_async(
+            make, lambda made: made and self.statusBar().showMessage(f"已自动备份：{made}", 10000), failed
+        )
 
     def _leave(self) -> None:
         QTimer.singleShot(0, self.close)
@@ -706,4 +738,5 @@ class MainWindow(QMainWindow):
                 return
         self.reminder_timer.stop()
         self.save_layout()
+        self._backup(closing=True)
         super().closeEvent(event)

@@ -451,3 +451,16 @@ def test_an_issue_whose_file_cannot_be_written_issues_nothing(bbc, tmp_path):
     )
     assert code == 1 and "无法写入文件" in err
     assert bbc("issued")[1] == "（尚无已签发的整改情况报告）\n"
+
+
+def test_backup_by_hand(bbc, tmp_path):
+    import sqlite3
+
+    bbc(*INTAKE)
+    code, out, _ = bbc("backup", "-o", str(tmp_path / "手动.sqlite3"))
+    assert code == 0 and out.startswith("已备份数据库：")
+    copy = sqlite3.connect(tmp_path / "手动.sqlite3")
+    assert copy.execute("SELECT count(*) FROM tickets").fetchone()[0] == 1
+    copy.close()
+    code, out, _ = bbc("backup")
+    assert code == 0 and "backups/bbc-20261123-093000.sqlite3" in out

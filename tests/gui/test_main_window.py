@@ -420,3 +420,15 @@ def test_import_ledger_from_the_menu_refreshes_the_queue(qtbot, window, db, monk
     # The open imported tickets (no deadline yet) lead the queue, marked 未定级.
     first = window.queue.model.index(0, 0).data()
     assert first == "未定级"
+
+
+def test_a_backup_at_the_days_first_start_and_on_closing(qtbot, window, db, clock):
+    from pathlib import Path
+
+    folder = Path(db.url.database).parent / "backups"
+    attach(qtbot, window, db)
+    qtbot.waitUntil(lambda: folder.is_dir() and len(list(folder.glob("bbc-*.sqlite3"))) == 1, timeout=TIMEOUT)
+    first = next(folder.glob("bbc-*.sqlite3"))
+    window.close()
+    backups = sorted(folder.glob("bbc-*.sqlite3"))
+    assert len(backups) == 1 and backups[0].stat().st_mtime >= first.stat().st_mtime  # the day's newest

@@ -1,0 +1,113 @@
+"""Backups of the SQLite file: SQLite's online backup API, into the backup folder, rotated.
+
+The window makes one at its first start of a day and one when it closes; ``bbc backup -o FILE``
+makes one by hand. Files are named ``bbc-YYYYMMDD-HHMMSS.sqlite3``; rotation keeps the newest of
+each of the last 14 days and the newest of each of the last 12 months, and never touches a file it
+did not name. Backups are not recorded in the ticket data (an export before and after a backup is
+the same). A server database (PostgreSQL) is backed up with the server's own tools (README).
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+from bbc_desktop.core.errors import ValidationError
+from bbc_desktop.db.session import Database
+
+__all__ = ["DAILY", "MONTHLY", "backup_folder", "check_folder", "daily_backup", "make_backup", "rotate"]
+
+DAILY = 14
+MONTHLY = 12
+_NAME = re.compile(r"^bbc-(\d{8})-(\d{6})\.sqlite3$")
+
+
+def _sqlite_path(db: Database) -> Path:
+    if db.url.get_backend_name() != "sqlite" or not db.url.database:
+        raise ValidationError("服务器数据库（PostgreSQL）请用服务器自带的工具备份，见使用说明")
+    return Path(db.url.database)
+
+
+def check_folder(value: str) -> str:
+    """A backup folder the program can write to (created if missing); empty: beside the database."""
+    text = value.strip()
+    if not text:
+        return ""
+    folder = Path(text).expanduser()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / ".bbc-write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise ValidationError(f"备份文件夹“{text}”无法使用：{exc.strerror or exc}") from None
+    return str(folder)
+
+
+def backup_folder(db: Database, setting: str) -> Path:
+    """The ``backup_folder`` setting, else ``backups`` beside the database file."""
+    return Path(setting).expanduser() if setting.strip() else _sqlite_path(db).parent / "backups"
+
+
+def make_backup(db: Database, target: Path) -> Path:
+    """A consistent copy of the live database, made while others keep working (online backup API)."""
+    source_path = _sqlite_path(db)
+    target = Path(target)
+    if target.exists() and target.is_dir():
+        raise ValidationError(f"“{target}”是一个文件夹，请给出备份文件名")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(target.name + ".part")
+        with sqlite3.connect(source_path) as source, sqlite3.connect(partial) as copy:
+            source.backup(copy)
+        check = sqlite3.connect(partial)
+        try:
+            ok = check.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+        finally:
+            check.close()
+        if not ok:
+            partial.unlink(missing_ok=True)
+            raise ValidationError("备份文件校验未通过，未保存；请检查磁盘后重试")
+        partial.replace(target)  # a backup is either whole or absent
+    except OSError as exc:
+        raise ValidationError(f"无法写入备份“{target}”：{exc.strerror or exc}") from None
+    except sqlite3.Error as exc:
+        raise ValidationError(f"备份未完成：{exc}") from None
+    return target
+
+
+def daily_backup(db: Database, folder: Path, now: datetime, *, force: bool = False) -> Path | None:
+    """At the first start of a day (or ``force``: on closing), a backup named by the time; then rotate."""
+    today = now.strftime("%Y%m%d")
+    folder.mkdir(parents=True, exist_ok=True)
+    if not force and any(m and m.group(1) == today for m in (_NAME.match(p.name) for p in folder.iterdir())):
+        return None
+    made = make_backup(db, folder / f"bbc-{now:%Y%m%d-%H%M%S}.sqlite3")
+    rotate(folder)
+    return made
+
+
+def rotate(folder: Path, daily: int = DAILY, monthly: int = MONTHLY) -> list[Path]:
+    """Keep the newest backup of each of the last ``daily`` days and ``monthly`` months; returns the removed."""
+    ours = sorted(
+        ((m.group(1) + m.group(2), p) for p in folder.iterdir() if (m := _NAME.match(p.name))), reverse=True
+    )
+    keep: set[Path] = set()
+    days: list[str] = []
+    months: list[str] = []
+    for stamp, path in ours:  # newest first: the first seen of a day or month is its newest
+        day, month = stamp[:8], stamp[:6]
+        if day not in days and len(days) < daily:
+            days.append(day)
+            keep.add(path)
+        if month not in months and len(months) < monthly:
+            months.append(month)
+            keep.add(path)
+    removed = []
+    for _stamp, path in ours:
+        if path not in keep:
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
