@@ -493,6 +493,22 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Verify the file, keep the current database as a backup, replace it; no prompt (scripts, CI)."""
+    from bbc_desktop.core.backup import backup_folder, restore
+    from bbc_desktop.core.settings import get_setting
+    from bbc_desktop.db.session import open_database
+
+    db = _open(args)
+    _require(args, db, "admin")
+    with db.session() as session:
+        folder = backup_folder(db, get_setting(session, "backup_folder"))
+    kept, count = restore(db, Path(args.file), folder, _context_default().clock.now())
+    open_database(args.db).dispose()  # an older backup is brought up to this version's schema
+    print(f"已从“{args.file}”恢复数据库（工单 {count} 件）；恢复前的数据库已备份为：{kept}")
+    return EXIT_OK
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     """The database's own integrity and the audit chain; exit 1 when anything is wrong."""
     from bbc_desktop.core.audit import verify, verify_state
@@ -968,6 +984,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("backup", help="备份数据库（默认存入备份文件夹并按日、按月轮换；-o 指定文件）")
     p.add_argument("-o", "--output", metavar="文件.sqlite3")
     p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help="从备份恢复数据库：先校验备份，并把当前数据库另存为备份后再替换")
+    p.add_argument("file", metavar="备份文件.sqlite3")
+    p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("check", help="检查数据库完整性和审计链（历史记录是否被改动、删除）")
     p.set_defaults(func=cmd_check)

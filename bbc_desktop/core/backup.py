@@ -17,7 +17,17 @@ from pathlib import Path
 from bbc_desktop.core.errors import ValidationError
 from bbc_desktop.db.session import Database
 
-__all__ = ["DAILY", "MONTHLY", "backup_folder", "check_folder", "daily_backup", "make_backup", "rotate"]
+__all__ = [
+    "DAILY",
+    "MONTHLY",
+    "backup_folder",
+    "check_backup",
+    "check_folder",
+    "daily_backup",
+    "make_backup",
+    "restore",
+    "rotate",
+]
 
 DAILY = 14
 MONTHLY = 12
@@ -111,3 +121,49 @@ def rotate(folder: Path, daily: int = DAILY, monthly: int = MONTHLY) -> list[Pat
             path.unlink(missing_ok=True)
             removed.append(path)
     return removed
+
+
+def check_backup(path: Path) -> int:
+    """A file that can stand in for the database: SQLite, whole (quick_check), with tickets; their count."""
+    if not path.is_file():
+        raise ValidationError(f"找不到备份文件“{path}”")
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            if connection.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                raise ValidationError(f"备份文件“{path.name}”已损坏（完整性检查未通过），未恢复")
+            tables = {
+                row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
+            if not {"tickets", "events", "alembic_version"} <= tables:
+                raise ValidationError(f"“{path.name}”不是本程序的数据库备份，未恢复")
+            return int(connection.execute("SELECT count(*) FROM tickets").fetchone()[0])
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError:
+        raise ValidationError(f"“{path.name}”不是有效的数据库文件，未恢复") from None
+
+
+def restore(db: Database, source: Path, folder: Path, now: datetime) -> tuple[Path, int]:
+    """Replace the database's contents with ``source``, after checking it and backing up what is there.
+
+    Returns the backup of the replaced database and the tickets restored. The copy goes through the
+    backup API into the live file, so its journal stays consistent; the caller opens it again after
+    (an older backup is upgraded by the migrations then).
+    """
+    count = check_backup(source)
+    # Named apart from the daily ones, so the rotation never removes it, and never the source itself.
+    kept = folder / f"恢复前-{now:%Y%m%d-%H%M%S}.sqlite3"
+    n = 1
+    while kept.exists() or kept.resolve() == source.resolve():
+        n += 1
+        kept = folder / f"恢复前-{now:%Y%m%d-%H%M%S}-{n}.sqlite3"
+    make_backup(db, kept)
+    target = _sqlite_path(db)
+    db.dispose()
+    try:
+        with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as src, sqlite3.connect(target) as live:
+            src.backup(live)
+    except sqlite3.Error as exc:
+        raise ValidationError(f"恢复未完成：{exc}；原数据库已备份为“{kept}”") from None
+    return kept, count

@@ -464,3 +464,25 @@ def test_backup_by_hand(bbc, tmp_path):
     copy.close()
     code, out, _ = bbc("backup")
     assert code == 0 and "backups/bbc-20261123-093000.sqlite3" in out
+
+
+def test_restore_checks_the_file_and_keeps_the_current_database(bbc, tmp_path):
+    bbc(*INTAKE)
+    assert bbc("backup", "-o", str(tmp_path / "one.sqlite3"))[0] == 0
+    bbc(*INTAKE)  # a second ticket after the backup
+    before = bbc("export", "--json", str(tmp_path / "before.json"))
+    assert before[0] == 0
+    (tmp_path / "junk.sqlite3").write_bytes(b"not a database at all" * 100)
+    code, _, err = bbc("restore", str(tmp_path / "junk.sqlite3"))
+    assert code == 1 and "不是有效的数据库文件" in err
+    assert bbc("list")[1].splitlines()[-1] == "共 2 件（超期 0 件）"  # nothing replaced
+    code, out, _ = bbc("restore", str(tmp_path / "one.sqlite3"))
+    assert code == 0 and "工单 1 件" in out and "恢复前的数据库已备份为" in out
+    assert bbc("list")[1].splitlines()[-1] == "共 1 件（超期 0 件）"
+    kept = out.rsplit("：", 1)[1].strip()
+    code, out, _ = bbc("restore", kept)  # and back: the kept copy is the database from before
+    assert code == 0 and "工单 2 件" in out
+    assert bbc("export", "--json", str(tmp_path / "after.json"))[0] == 0
+    strip = lambda p: {k: v for k, v in json.loads(p.read_text()).items() if k != "exported_at"}  # noqa: E731
+    assert strip(tmp_path / "before.json") == strip(tmp_path / "after.json")  # a round trip changes nothing
+    assert bbc("check")[0] == 0
