@@ -215,12 +215,12 @@ def _rows(session, ids: list[int]) -> list[dict[str, Any]]:  # type: ignore[no-u
 
 def _masked(row: dict[str, Any]) -> dict[str, Any]:
     """A confidential reporter as everywhere else (王** / 138****5678); ``bbc show --reveal`` shows more."""
-    from bbc_desktop.core.privacy import mask_name, mask_phone
+    from bbc_desktop.core.privacy import mask_name, mask_phone, mask_reporter
 
     if row["confidential"] and not row["anonymous"]:
         row["name"] = mask_name(row["name"])
         row["company"] = mask_name(row["company"])
-        row["reporter"] = mask_name(row["reporter"]) + "（保密）"
+        row["reporter"] = mask_reporter(row["reporter"])
         row["phone"] = mask_phone(row["phone"])
     return row
 
@@ -586,12 +586,11 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from bbc_desktop.core.permissions import Permission, require
     from bbc_desktop.io.json_io import write_export
 
     db = _open(args)
+    _require(args, db, "admin")  # full fidelity: confidential identities too
     with db.session() as session:
-        require(session, _context(args), Permission.ADMIN)  # full fidelity: confidential identities too
         count = write_export(session, args.json)
     print(f"已导出工单 {count} 件到 {args.json}")
     return EXIT_OK
@@ -638,11 +637,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise ValidationError(f"无法读取文件“{args.json}”：{exc.strerror}") from exc
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ValidationError(f"文件“{args.json}”不是有效的 JSON 数据：{exc}") from exc
-    from bbc_desktop.core.permissions import Permission, require
-
     db = _open(args)
+    _require(args, db, "admin")
     with db.session() as session:
-        require(session, _context(args), Permission.ADMIN)
         count = import_data(session, data)
     print(f"已导入工单 {count} 件")
     return EXIT_OK

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from bbc_desktop.core.calendar import WorkCalendar
 from bbc_desktop.core.domain import AWAITING_RESULT, Grade, ReporterKind, Status
-from bbc_desktop.core.privacy import mask_name, mask_phone
+from bbc_desktop.core.privacy import mask_phone, mask_reporter
 from bbc_desktop.core.queries import TicketFilter, filtered_ids, outerjoin_lead_unit
 from bbc_desktop.core.tickets import lateness
 from bbc_desktop.db.models import Account, Reporter, Ticket, Unit
@@ -126,7 +126,7 @@ def ledger_rows(
                 reporter = r.company + (f"（{r.name}）" if r.name else "")
             phone = r.phone
             if r.confidential:
-                reporter, phone = mask_name(reporter) + "（保密）", mask_phone(phone)
+                reporter, phone = mask_reporter(reporter), mask_phone(phone)
         finished = r.result_at or r.closed_at
         late = lateness(r.status, r.due_date, r.result_at, today, calendar) is not None
         rows.append(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy.orm import Session
 
 from bbc_desktop.core.context import Context
@@ -14,6 +16,12 @@ def mask_name(name: str) -> str:
         return ""
     keep = 2 if len(name) > 4 else 1
     return name[:keep] + "*" * max(2, len(name) - keep)
+
+
+def mask_reporter(label: str) -> str:
+    """办理对象 of a confidential ticket wherever it is listed (queue, ledger, command line):
+    masked, at most four stars (a company's long name would push the mark out of sight), marked 保密."""
+    return re.sub(r"\*{5,}", "****", mask_name(label)) + "（保密）"
 
 
 def mask_phone(phone: str) -> str:

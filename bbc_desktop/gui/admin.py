@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -30,6 +29,7 @@ from sqlalchemy import select
 
 from bbc_desktop.core.domain import EVENT_LABELS, Role
 from bbc_desktop.core.errors import BbcError
+from bbc_desktop.gui.login import FormDialog
 from bbc_desktop.gui.state import AppState
 
 __all__ = ["AccountsDialog", "AuditDialog", "HolidaysDialog", "SettingsDialog", "UnitsDialog"]
@@ -49,14 +49,17 @@ def _table(headers: tuple[str, ...]) -> QTableWidget:
     return table
 
 
-class AccountForm(QDialog):
+class AccountForm(FormDialog):
     """新建账号, or 重置密码 (``username`` given): the password typed twice."""
 
     def __init__(self, state: AppState, parent: QWidget | None = None, username: str = "") -> None:
-        super().__init__(parent)
-        self.state = state
+        super().__init__(
+            state,
+            f"重置密码：{username}" if username else "新建账号",
+            "账号本人首次登录时须修改此密码。密码至少 8 位，须含字母和数字。",
+            parent,
+        )
         self.reset_for = username
-        self.setWindowTitle(f"重置密码：{username}" if username else "新建账号")
         self.username_edit = QLineEdit(username)
         self.username_edit.setReadOnly(bool(username))
         self.display_edit = QLineEdit()
@@ -68,28 +71,12 @@ class AccountForm(QDialog):
         self.repeat_edit = QLineEdit()
         for edit in (self.password_edit, self.repeat_edit):
             edit.setEchoMode(QLineEdit.EchoMode.Password)
-        form = QFormLayout()
-        form.addRow("账号", self.username_edit)
+        self.form.addRow("账号", self.username_edit)
         if not username:
-            form.addRow("姓名", self.display_edit)
-            form.addRow("角色", self.role_combo)
-        form.addRow("初始密码" if not username else "新密码", self.password_edit)
-        form.addRow("再次输入", self.repeat_edit)
-        note = QLabel("账号本人首次登录时须修改此密码。密码至少 8 位，须含字母和数字。")
-        note.setWordWrap(True)
-        self.error_label = QLabel()
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet(_ERROR)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(note)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.buttons)
+            self.form.addRow("姓名", self.display_edit)
+            self.form.addRow("角色", self.role_combo)
+        self.form.addRow("初始密码" if not username else "新密码", self.password_edit)
+        self.form.addRow("再次输入", self.repeat_edit)
 
     def accept(self) -> None:
         from bbc_desktop.core import auth
@@ -398,37 +385,23 @@ class AuditDialog(QDialog):
             self.check_label.setText(report.problem)
 
 
-class SettingsDialog(QDialog):
-    """设置: the district, the window's name, address and phone, numbering, fonts, the idle lock."""
+class SettingsDialog(FormDialog):
+    """设置: the district, the window's name, address and phone, numbering, fonts, idle lock, backups."""
 
     def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
         from bbc_desktop.core.settings import LABELS, all_settings
 
-        super().__init__(parent)
-        self.state = state
-        self.setWindowTitle("设置")
+        super().__init__(state, "设置", "所有项目一并检查，全部无误才保存。", parent)
         self.setMinimumWidth(560)
         with state.session() as session:
             values = all_settings(session)
         self.edits: dict[str, QLineEdit] = {}
-        form = QFormLayout()
         for key, label in LABELS.items():
             edit = QLineEdit(values.get(key, ""))
             edit.setObjectName(f"setting_{key}")
             self.edits[key] = edit
-            form.addRow(label, edit)
-        self.error_label = QLabel()
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet(_ERROR)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.buttons)
+            self.form.addRow(label, edit)
+        self.ok_button.setText("保存")
         self.changed: dict[str, str] = {}
 
     def accept(self) -> None:

@@ -32,8 +32,29 @@ from bbc_desktop.gui.state import AppState
 __all__ = ["LedgerDialog", "PeriodDialog", "ask_notice", "export_ledger", "write_ledger", "write_notice"]
 
 
-def _qdate(day: date) -> QDate:
+def qdate(day: date) -> QDate:
     return QDate(day.year, day.month, day.day)
+
+
+def period_edits(today: date) -> tuple[QDateEdit, QDateEdit, QHBoxLayout]:
+    """起 … 至 …: this month so far by default, never after today (the ledger, the 通报, the report)."""
+    start, end = QDateEdit(qdate(today.replace(day=1))), QDateEdit(qdate(today))
+    for edit in (start, end):
+        edit.setCalendarPopup(True)
+        edit.setDisplayFormat("yyyy-MM-dd")
+        edit.setMaximumDate(qdate(today))
+    row = QHBoxLayout()
+    row.addWidget(start)
+    row.addWidget(QLabel("至"))
+    row.addWidget(end)
+    return start, end, row
+
+
+def read_period(start_edit: QDateEdit, end_edit: QDateEdit, what: str = "") -> tuple[date, date]:
+    start, end = start_edit.date().toPython(), end_edit.date().toPython()
+    if start > end:  # type: ignore[operator]
+        raise ValidationError(f"{what}起始日不能晚于截止日")
+    return start, end  # type: ignore[return-value]
 
 
 class PeriodDialog(QDialog):
@@ -52,16 +73,7 @@ class PeriodDialog(QDialog):
         self.setObjectName("periodDialog")
         self.setWindowTitle(title)
         self.queue_filter = queue_filter
-        self.from_edit = QDateEdit(_qdate(today.replace(day=1)))
-        self.to_edit = QDateEdit(_qdate(today))
-        for edit in (self.from_edit, self.to_edit):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
-            edit.setMaximumDate(_qdate(today))
-        dates = QHBoxLayout()
-        dates.addWidget(self.from_edit)
-        dates.addWidget(QLabel("至"))
-        dates.addWidget(self.to_edit)
+        self.from_edit, self.to_edit, dates = period_edits(today)
         self.use_queue_check = QCheckBox("同时按工单列表当前的筛选条件（状态、牌色、承办单位、查找文字等）")
         self.use_queue_check.setVisible(queue_filter is not None)
         self.message = QLabel()
@@ -86,11 +98,7 @@ class PeriodDialog(QDialog):
         layout.addWidget(buttons)
 
     def period(self) -> tuple[date, date]:
-        start = self.from_edit.date().toPython()
-        end = self.to_edit.date().toPython()
-        if start > end:  # type: ignore[operator]
-            raise ValidationError("起始日不能晚于截止日")
-        return start, end  # type: ignore[return-value]
+        return read_period(self.from_edit, self.to_edit)
 
     def ticket_filter(self) -> TicketFilter:
         start, end = self.period()

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from bbc_desktop.core.errors import BbcError
 from bbc_desktop.gui.state import AppState
 
-__all__ = ["ChangePasswordDialog", "FirstRunDialog", "LoginDialog"]
+__all__ = ["ChangePasswordDialog", "FirstRunDialog", "FormDialog", "LoginDialog"]
 
 _ERROR = "color: #b91c1c;"
 
@@ -38,7 +38,9 @@ def _password_edit(name: str) -> QLineEdit:
     return edit
 
 
-class _Form(QDialog):
+class FormDialog(QDialog):
+    """A short form: an introduction, the fields (``self.form``), a red line for the core's refusal, OK/Cancel."""
+
     def __init__(self, state: AppState, title: str, intro: str, parent: QWidget | None) -> None:
         super().__init__(parent)
         self.state = state
@@ -73,7 +75,7 @@ class _Form(QDialog):
             focus.selectAll()
 
 
-class FirstRunDialog(_Form):
+class FirstRunDialog(FormDialog):
     """Creates the first login account, the administrator; ``username`` afterwards."""
 
     def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
@@ -118,7 +120,7 @@ class FirstRunDialog(_Form):
         super().accept()
 
 
-class LoginDialog(_Form):
+class LoginDialog(FormDialog):
     """登录, or 解锁 when ``locked_to`` names the account that was at the counter."""
 
     def __init__(self, state: AppState, parent: QWidget | None = None, locked_to: str = "") -> None:
@@ -165,7 +167,7 @@ class LoginDialog(_Form):
         super().accept()
 
 
-class ChangePasswordDialog(_Form):
+class ChangePasswordDialog(FormDialog):
     def __init__(
         self, state: AppState, username: str, parent: QWidget | None = None, forced: bool = False
     ) -> None:

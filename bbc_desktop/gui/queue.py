@@ -15,7 +15,6 @@ Which tickets match and in which order is SQL in ``core.queries``; nothing here 
 from __future__ import annotations
 
 import html
-import re
 from array import array
 from collections import OrderedDict
 from collections.abc import Set
@@ -70,7 +69,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bbc_desktop.core.calendar import WorkCalendar
 from bbc_desktop.core.domain import GRADES, Grade, Status
 from bbc_desktop.core.errors import BbcError
-from bbc_desktop.core.privacy import mask_name, mask_phone
+from bbc_desktop.core.privacy import mask_phone, mask_reporter
 from bbc_desktop.core.queries import (
     QueueRow,
     TicketFilter,
@@ -158,7 +157,6 @@ _DUE_SOON_TEXT = "#8a4b00"
 _FINISHED_TEXT = "#5f6b7a"
 _FINISHED = frozenset({Status.CLOSED.value, Status.ARCHIVED.value, Status.VOIDED.value})
 
-_STARS = re.compile(r"\*{5,}")
 
 _icons: dict[Grade, QIcon] = {}
 
@@ -417,7 +415,7 @@ class QueueModel(QAbstractTableModel):
         reporter, phone = r.reporter, r.phone
         if r.confidential and reporter != "匿名":
             # At most four stars: a company's long name would otherwise push "（保密）" out of sight.
-            reporter = _STARS.sub("****", mask_name(reporter)) + "（保密）"
+            reporter = mask_reporter(reporter)
             phone = mask_phone(phone)
         hints: list[str] = []
         hint_tips: list[str] = []

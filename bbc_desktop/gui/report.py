@@ -17,9 +17,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QDateEdit,
     QDialog,
     QFileDialog,
     QFormLayout,
@@ -39,6 +38,7 @@ from PySide6.QtWidgets import (
 from bbc_desktop.core.errors import ValidationError
 from bbc_desktop.core.report import SECTIONS
 from bbc_desktop.core.report_archive import IssuedSummary
+from bbc_desktop.gui.exports import period_edits, qdate, read_period
 from bbc_desktop.gui.state import AppState
 from bbc_desktop.gui.worker import run_async
 
@@ -50,10 +50,6 @@ PLACEHOLDERS = {
     "存在问题": "本期工作中存在的主要问题（留空则报告中注明“待填写”）。",
     "整改措施": "针对问题的整改措施、责任单位和时限。",
 }
-
-
-def _qdate(day: date) -> QDate:
-    return QDate(day.year, day.month, day.day)
 
 
 class ReportDialog(QDialog):
@@ -70,16 +66,7 @@ class ReportDialog(QDialog):
         self.busy = False
         today = state.ctx.clock.today()
 
-        self.from_edit = QDateEdit(_qdate(today.replace(day=1)))
-        self.to_edit = QDateEdit(_qdate(today))
-        for edit in (self.from_edit, self.to_edit):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
-            edit.setMaximumDate(_qdate(today))
-        period = QHBoxLayout()
-        period.addWidget(self.from_edit)
-        period.addWidget(QLabel("至"))
-        period.addWidget(self.to_edit)
+        self.from_edit, self.to_edit, period = period_edits(today)
         period.addStretch(1)
 
         self.texts: dict[str, QPlainTextEdit] = {}
@@ -189,10 +176,7 @@ class ReportDialog(QDialog):
     # -- the draft ---------------------------------------------------------------------------------
 
     def period(self) -> tuple[date, date]:
-        start, end = self.from_edit.date().toPython(), self.to_edit.date().toPython()
-        if start > end:  # type: ignore[operator]
-            raise ValidationError("报告期的起始日不能晚于截止日")
-        return start, end  # type: ignore[return-value]
+        return read_period(self.from_edit, self.to_edit, "报告期的")
 
     def current_texts(self) -> dict[str, str]:
         return {name: edit.toPlainText() for name, edit in self.texts.items()}
@@ -215,7 +199,7 @@ class ReportDialog(QDialog):
             except ValueError:
                 continue
             edit.blockSignals(True)
-            edit.setDate(_qdate(day))
+            edit.setDate(qdate(day))
             edit.blockSignals(False)
 
     def _schedule_save(self) -> None:

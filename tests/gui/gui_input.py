@@ -22,3 +22,26 @@ def type_text(qtbot, widget: QWidget, text: str) -> None:  # type: ignore[no-unt
             event = QInputMethodEvent("", [])
             event.setCommitString(chunk)
             QApplication.sendEvent(widget, event)
+
+
+def when_modal(kinds: type | tuple[type, ...], fill, problems: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """When the next modal dialog of ``kinds`` shows, ``fill`` it like a person would.
+
+    A dialog's ``exec()`` runs its own event loop, so the test cannot act after the call that opens
+    it: this waits for it in the event loop. A failure inside ``fill`` is put in ``problems`` and
+    the dialog rejected, never left open behind a failed test.
+    """
+    from PySide6.QtCore import QTimer
+
+    def attempt() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, kinds):
+            QTimer.singleShot(20, attempt)
+            return
+        try:
+            fill(dialog)
+        except Exception as exc:
+            problems.append(repr(exc))
+            dialog.reject()
+
+    QTimer.singleShot(0, attempt)

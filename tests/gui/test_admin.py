@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from gui_input import when_modal
 from sqlalchemy import select, update
 
 from bbc_desktop.core import tickets as t
@@ -41,24 +40,6 @@ def office(db):  # type: ignore[no-untyped-def]
     return db
 
 
-def _fill_form(fill) -> list[str]:  # type: ignore[no-untyped-def]
-    problems: list[str] = []
-
-    def attempt() -> None:
-        form = QApplication.activeModalWidget()
-        if not isinstance(form, AccountForm):
-            QTimer.singleShot(20, attempt)
-            return
-        try:
-            fill(form)
-        except Exception as exc:
-            problems.append(repr(exc))
-            form.reject()
-
-    QTimer.singleShot(0, attempt)
-    return problems
-
-
 def test_accounts_are_created_changed_reset_and_disabled(qtbot, office, messages):
     dialog = AccountsDialog(state_as(office, "admin"))
     qtbot.addWidget(dialog)
@@ -75,7 +56,8 @@ def test_accounts_are_created_changed_reset_and_disabled(qtbot, office, messages
         form.repeat_edit.setText("start2026")
         form.buttons.accepted.emit()
 
-    problems = _fill_form(new)
+    problems: list[str] = []
+    when_modal(AccountForm, new, problems)
     dialog.new_button.click()
     assert not problems and dialog.message.text() == "已创建账号 leader"
     row = [dialog.table.item(dialog.table.currentRow(), c).text() for c in range(4)]

@@ -7,8 +7,7 @@ from datetime import datetime
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from gui_input import when_modal
 
 from bbc_desktop.core import tickets as t
 from bbc_desktop.core.auth import change_password, create_account, reset_password
@@ -52,21 +51,6 @@ def window(qtbot, db, clock, monkeypatch, messages):  # type: ignore[no-untyped-
     wait_for_workers()
 
 
-def when_shown(kind: type, fill: Callable[[Any], None], problems: list[str]) -> None:
-    def attempt() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, kind):
-            QTimer.singleShot(20, attempt)
-            return
-        try:
-            fill(dialog)
-        except Exception as exc:
-            problems.append(repr(exc))
-            dialog.reject()
-
-    QTimer.singleShot(0, attempt)
-
-
 def test_first_run_refuses_a_weak_or_mistyped_password_then_creates_the_administrator(qtbot, db, ctx):
     dialog = FirstRunDialog(AppState(db, ctx))
     qtbot.addWidget(dialog)
@@ -104,7 +88,7 @@ def test_wrong_passwords_count_down_and_lock(qtbot, office, ctx):
 
 def _start(qtbot, window: MainWindow, db, fill: Callable[[Any], None], kind: type = LoginDialog) -> list[str]:  # type: ignore[no-untyped-def]
     problems: list[str] = []
-    when_shown(kind, fill, problems)
+    when_modal(kind, fill, problems)
     start(window, db.url.database, demo=False)
     return problems
 
@@ -141,7 +125,7 @@ def test_a_reset_password_must_be_changed_before_the_window_opens(qtbot, window,
     def login(dialog: LoginDialog) -> None:
         dialog.username_edit.setText("front")
         dialog.password_edit.setText("temp2026x")
-        when_shown(ChangePasswordDialog, change, problems)
+        when_modal(ChangePasswordDialog, change, problems)
         dialog.ok_button.click()
 
     def change(dialog: ChangePasswordDialog) -> None:
@@ -185,7 +169,7 @@ def test_the_idle_lock_keeps_what_was_typed(qtbot, window, office):
         dialog.password_edit.setText(PASSWORD)
         dialog.ok_button.click()
 
-    when_shown(LoginDialog, unlock, problems)
+    when_modal(LoginDialog, unlock, problems)
     window.idle_timer.timeout.emit()  # the minutes have passed
     assert not problems and seen[0] == "已锁定" and "账号或密码不正确" in seen[1]
     assert not window.locked and window.centralWidget().isEnabled()

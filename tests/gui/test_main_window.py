@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 import pytest
-from gui_input import type_text
-from PySide6.QtCore import QSettings, Qt, QTimer
+from gui_input import type_text, when_modal
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QDialogButtonBox, QSplitter, QWidget
 
 from bbc_desktop.core import tickets as t
@@ -43,23 +42,6 @@ def window(qtbot, db, clock, monkeypatch, tmp_path):  # type: ignore[no-untyped-
 ADMIN_PASSWORD = "counter2026"
 
 
-def fill_modal(kinds: tuple[type, ...], fill: Callable[[Any], None], problems: list[str]) -> None:
-    """When the next modal dialog of one of ``kinds`` shows, ``fill`` it like a person would."""
-
-    def attempt() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, kinds):
-            QTimer.singleShot(20, attempt)
-            return
-        try:
-            fill(dialog)
-        except Exception as exc:  # never leave a modal dialog open behind a failed test
-            problems.append(repr(exc))
-            dialog.reject()
-
-    QTimer.singleShot(0, attempt)
-
-
 def sign_in_as_admin(dialog: FirstRunDialog | LoginDialog) -> None:
     """A new installation sets its administrator; after that, the administrator logs in."""
     if isinstance(dialog, FirstRunDialog):
@@ -78,7 +60,7 @@ def sign_in_as_admin(dialog: FirstRunDialog | LoginDialog) -> None:
 def attach(qtbot, win: MainWindow, db) -> MainWindow:  # type: ignore[no-untyped-def]
     """Open ``db`` in the window and sign in as its administrator (created at the first run)."""
     problems: list[str] = []
-    fill_modal((FirstRunDialog, LoginDialog), sign_in_as_admin, problems)
+    when_modal((FirstRunDialog, LoginDialog), sign_in_as_admin, problems)
     start(win, db.url.database, demo=False)
     qtbot.waitUntil(lambda: win.queue is not None or bool(problems), timeout=TIMEOUT)
     assert not problems
@@ -91,21 +73,11 @@ def attach(qtbot, win: MainWindow, db) -> MainWindow:  # type: ignore[no-untyped
 def in_modal(qtbot, fill: Callable[[ActionDialog], None], problems: list[str]) -> None:  # type: ignore[no-untyped-def]
     """Fill the next modal action dialog like an operator, then press 确定."""
 
-    def attempt() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, ActionDialog):
-            QTimer.singleShot(20, attempt)
-            return
-        try:
-            fill(dialog)
-            qtbot.mouseClick(
-                dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton
-            )
-        except Exception as exc:  # never leave a modal dialog open behind a failed test
-            problems.append(repr(exc))
-            dialog.reject()
+    def fill_and_confirm(dialog: ActionDialog) -> None:
+        fill(dialog)
+        qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
 
-    QTimer.singleShot(0, attempt)
+    when_modal(ActionDialog, fill_and_confirm, problems)
 
 
 def step(qtbot, win: MainWindow, action: Action, fill: Callable[[ActionDialog], None]) -> None:  # type: ignore[no-untyped-def]
