@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Set-up and everyday commands on a fresh Debian 12 (or UOS / Kylin) machine with Python 3.11+.
 #   bash tools/dev.sh demo   install what is missing, then open the program on demo data
-#   bash tools/dev.sh test   install what is missing, then run the lint and the whole test suite
+#   bash tools/dev.sh test   install what is missing, then run the lint and the whole test suite, once
+#                            on SQLite files and once on a throwaway PostgreSQL server (BBC_TEST_BACKENDS
+#                            = "sqlite" or "postgresql" runs only one)
 # It installs Debian packages with apt-get (as root, or through sudo) only when they are missing,
 # and the Python packages into .venv beside this checkout.
 set -euo pipefail
@@ -15,8 +17,9 @@ say() { printf '==> %s\n' "$*" >&2; }
 # Runtime libraries PySide6's wheels expect from the system, and a CJK font so Chinese renders.
 QT_PACKAGES=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libfreetype6 libdbus-1-3 libglib2.0-0 fonts-noto-cjk)
 # For the tests only: read PDFs back as a person's tools would (pdftotext, pdffonts, pdftoppm) and
-# decode the slip's barcode as a scanner would (zbarimg).
-TEST_PACKAGES=(poppler-utils zbar-tools)
+# decode the slip's barcode as a scanner would (zbarimg); the PostgreSQL server the suite runs on the
+# second time (tools/pg_cluster.sh starts a cluster of its own on a free loopback port).
+TEST_PACKAGES=(poppler-utils zbar-tools postgresql)
 # The X11 platform plugin, for a real window on a desktop.
 X11_PACKAGES=(libx11-xcb1 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
   libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1)
@@ -75,8 +78,18 @@ case "${1:-}" in
     say "ruff check / ruff format --check"
     "$VENV/bin/ruff" check .
     "$VENV/bin/ruff" format --check .
-    say "pytest"
-    QT_QPA_PLATFORM=offscreen exec "$VENV/bin/python" -m pytest "$@"
+    backends=${BBC_TEST_BACKENDS:-sqlite postgresql}
+    if [[ " $backends " == *" sqlite "* ]]; then
+      say "pytest on SQLite files"
+      BBC_TEST_PG="" QT_QPA_PLATFORM=offscreen "$VENV/bin/python" -m pytest "$@"
+    fi
+    if [[ " $backends " == *" postgresql "* ]]; then
+      cluster=$(mktemp -d -u "${TMPDIR:-/tmp}/bbc-pg.XXXXXX")
+      trap 'bash tools/pg_cluster.sh stop "$cluster"' EXIT
+      url=$(bash tools/pg_cluster.sh start "$cluster")
+      say "pytest on PostgreSQL ($url)"
+      BBC_TEST_PG="$url" QT_QPA_PLATFORM=offscreen "$VENV/bin/python" -m pytest "$@"
+    fi
     ;;
   *)
     echo "用法：bash tools/dev.sh demo | test [pytest 参数]" >&2

@@ -92,7 +92,10 @@ def filtered_ids(
     """The ids matching ``flt`` in queue order: overdue first, then awaiting a result by due date, then the rest."""
     # Awaiting a result first, by due date: the overdue, whose due date has passed, lead. The same
     # order as "overdue, then due date" without a per-row CASE on today, so no extra sort is needed.
-    query = select(Ticket.id).order_by(_NOT_AWAITING, Ticket.due_date, Ticket.id)
+    # Undated (imported, not yet graded) tickets first among their kind: SQLite sorts NULL first by
+    # itself (and reads that order from the queue index); PostgreSQL must be told.
+    due = Ticket.due_date if session.get_bind().dialect.name == "sqlite" else Ticket.due_date.nulls_first()
+    query = select(Ticket.id).order_by(_NOT_AWAITING, due, Ticket.id)
     soon_until = (calendar or WorkCalendar()).next_workday(today)
     if flt.statuses:
         query = query.where(Ticket.status.in_([s.value for s in flt.statuses]))

@@ -140,6 +140,13 @@ class Database:
     def url(self) -> URL:
         return self.engine.url
 
+    @property
+    def target(self) -> str:
+        """What ``open_database`` takes to open this database again (with the password)."""
+        if self.url.get_backend_name() == "sqlite":
+            return str(self.url.database)
+        return self.url.render_as_string(hide_password=False)
+
     def describe(self) -> str:
         """The database as shown to a person: a file path, or the server without its password."""
         if self.url.get_backend_name() == "sqlite":

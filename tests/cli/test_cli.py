@@ -11,12 +11,13 @@ from pathlib import Path
 import pytest
 
 from bbc_desktop.cli import main
+from bbc_desktop.db.session import make_engine, resolve_url
 
 
 @pytest.fixture
-def bbc(tmp_path, monkeypatch, capsys):  # type: ignore[no-untyped-def]
+def bbc(new_db_url, monkeypatch, capsys):  # type: ignore[no-untyped-def]
     """Run ``bbc`` in-process on a fresh database with a fixed clock; returns (code, stdout, stderr)."""
-    monkeypatch.setenv("BBC_DB", str(tmp_path / "cli.sqlite3"))
+    monkeypatch.setenv("BBC_DB", new_db_url("cli"))
     monkeypatch.setenv("BBC_NOW", "2026-11-23T09:30")
 
     def run(*args: str) -> tuple[int, str, str]:
@@ -145,14 +146,14 @@ def test_lifecycle_verbs(bbc):
     assert bbc("show", "BBC-2026-9999")[0] == 1
 
 
-def test_export_import_round_trip_into_fresh_database(bbc, tmp_path, monkeypatch):
+def test_export_import_round_trip_into_fresh_database(bbc, tmp_path, monkeypatch, new_db_url):
     bbc(*INTAKE, "--unit", "区教育局", "--co-unit", "区财政局", "--confidential")
     bbc(*INTAKE, "--anonymous", "--name", "", "--phone", "")
     bbc("void", "BBC-2026-0002", "--reason", "重复录入")
     bbc("settings", "window_phone", "0372-5550000")
     first = tmp_path / "first.json"
     assert bbc("export", "--json", str(first))[0] == 0
-    monkeypatch.setenv("BBC_DB", str(tmp_path / "fresh.sqlite3"))
+    monkeypatch.setenv("BBC_DB", new_db_url("fresh", empty=True))
     assert bbc("init")[0] == 0
     assert bbc("import", "--json", str(first)) == (0, "已导入工单 2 件\n", "")
     second = tmp_path / "second.json"
@@ -191,8 +192,8 @@ def _run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_real_process_never_imports_qt_and_prints_no_traceback(tmp_path):
-    env = dict(os.environ, BBC_DB=str(tmp_path / "p.sqlite3"), PYTHONIOENCODING="utf-8")
+def test_real_process_never_imports_qt_and_prints_no_traceback(new_db_url):
+    env = dict(os.environ, BBC_DB=new_db_url("p"), PYTHONIOENCODING="utf-8")
     probe = (
         "import sys; from bbc_desktop.cli import main; code = main(sys.argv[1:]);"
         "assert not [m for m in sys.modules if m.startswith('PySide6')], 'Qt imported'; sys.exit(code)"
@@ -347,19 +348,18 @@ def test_import_ledger_preview_then_import_then_nothing_again(bbc):
 
 
 def test_check_passes_then_names_a_tampered_event(bbc, tmp_path):
-    import sqlite3
 
     bbc(*INTAKE)
     bbc("dispatch", "BBC-2026-0001", "--unit", "区教育局")
     code, out, err = bbc("check")
-    assert (
-        (code, err) == (0, "") and "数据库文件完整性：正常" in out and "审计链：共" in out and "完整" in out
-    )
-    connection = sqlite3.connect(tmp_path / "cli.sqlite3")
-    victim = connection.execute("SELECT id FROM events WHERE kind = 'dispatched'").fetchone()[0]
-    connection.execute("UPDATE events SET note = '改过' WHERE id = ?", (victim,))
-    connection.commit()
-    connection.close()
+    assert (code, err) == (0, "") and "审计链：共" in out and "完整" in out
+    if "sqlite" in os.environ["BBC_DB"]:
+        assert "数据库文件完整性：正常" in out
+    engine = make_engine(resolve_url(os.environ["BBC_DB"]))
+    with engine.begin() as connection:  # another program, behind bbc's back
+        victim = connection.exec_driver_sql("SELECT id FROM events WHERE kind = 'dispatched'").scalar()
+        connection.exec_driver_sql(f"UPDATE events SET note = '改过' WHERE id = {victim}")
+    engine.dispose()
     code, out, err = bbc("check")
     assert code == 1 and f"事件 {victim}" in err and "可能被改动" in err
 
@@ -453,6 +453,7 @@ def test_an_issue_whose_file_cannot_be_written_issues_nothing(bbc, tmp_path):
     assert bbc("issued")[1] == "（尚无已签发的整改情况报告）\n"
 
 
+@pytest.mark.sqlite_only
 def test_backup_by_hand(bbc, tmp_path):
     import sqlite3
 
@@ -466,6 +467,7 @@ def test_backup_by_hand(bbc, tmp_path):
     assert code == 0 and "backups/bbc-20261123-093000.sqlite3" in out
 
 
+@pytest.mark.sqlite_only
 def test_restore_checks_the_file_and_keeps_the_current_database(bbc, tmp_path):
     bbc(*INTAKE)
     assert bbc("backup", "-o", str(tmp_path / "one.sqlite3"))[0] == 0

@@ -12,6 +12,8 @@ from bbc_desktop.core.backup import backup_folder, daily_backup, make_backup, ro
 from bbc_desktop.core.errors import ValidationError
 from bbc_desktop.core.settings import set_setting
 
+pytestmark = pytest.mark.sqlite_only  # a server database is backed up with the server's own tools
+
 
 def test_a_backup_is_a_whole_copy_made_while_open(db, ctx, tmp_path):
     with db.session() as s:

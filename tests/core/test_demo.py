@@ -7,10 +7,10 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
+from databases import create_test_db, drop_test_db
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import selectinload
 
@@ -47,15 +47,17 @@ def make_ctx() -> Context:
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Database, list[str]]]:
     """One database with 400 demo tickets, shared by the read-only tests of this module."""
-    db = open_database(tmp_path_factory.mktemp("demo") / "t.sqlite3")
+    url = create_test_db(tmp_path_factory.mktemp("demo"))
+    db = open_database(url)
     numbers = demo.generate(db, COUNT, make_ctx(), seed=7)
     yield db, numbers
     db.dispose()
+    drop_test_db(url)
 
 
 @pytest.fixture
-def fresh_db(tmp_path: Path) -> Iterator[Database]:
-    db = open_database(tmp_path / "t.sqlite3")
+def fresh_db(new_db_url) -> Iterator[Database]:  # type: ignore[no-untyped-def]
+    db = open_database(new_db_url())
     yield db
     db.dispose()
 
@@ -342,10 +344,10 @@ def test_number_sequence_behind_the_tickets_is_not_reused(fresh_db: Database) ->
     assert numbers
 
 
-def test_same_seed_same_data(tmp_path: Path) -> None:
+def test_same_seed_same_data(new_db_url) -> None:  # type: ignore[no-untyped-def]
     snapshots = []
     for name in ("a", "b"):
-        db = open_database(tmp_path / f"{name}.sqlite3")
+        db = open_database(new_db_url(name))
         demo.generate(db, 40, make_ctx(), seed=11)
         with db.session() as session:
             snapshots.append(

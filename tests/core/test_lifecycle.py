@@ -375,7 +375,7 @@ def test_history_is_stored_readably_with_real_nulls(db, ctx):
         intake(s, ctx, lead_unit=None)
     with db.engine.connect() as connection:
         before, after = connection.execute(
-            text("SELECT before, after FROM events WHERE kind = 'registered'")
+            text("SELECT before, CAST(after AS TEXT) FROM events WHERE kind = 'registered'")
         ).one()
     assert before is None
     assert '"status":"registered"' in after and "\\u" not in after

@@ -167,12 +167,14 @@ def test_text_search_finds_exactly_the_substring_matches(db, ctx, monkeypatch, b
         ("-0", "LIKE"),
     ],
 )
+@pytest.mark.sqlite_only  # FTS5; PostgreSQL searches through pg_trgm indexes (test_postgresql.py)
 def test_text_search_uses_the_index_for_its_length(db, ctx, needle, index):
     with db.session() as s:
         query = filtered_ids(s, TicketFilter(text=needle), ctx.clock.today(), t.load_calendar(s))
         assert index in str(query.compile(s.get_bind()))
 
 
+@pytest.mark.sqlite_only  # SQLite's query plan
 @pytest.mark.parametrize("needle", ["", "张", "不动产"])
 def test_queue_order_is_read_from_the_queue_index_not_sorted(db, ctx, monkeypatch, needle):
     from bbc_desktop.core import queries

@@ -17,8 +17,8 @@ from bbc_desktop.db.session import make_engine, migrate, open_database, resolve_
 pytestmark = pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
 
 
-def test_empty_database_upgrades_to_head_without_drift(tmp_path):
-    engine = make_engine(resolve_url(tmp_path / "empty.sqlite3"))
+def test_empty_database_upgrades_to_head_without_drift(new_db_url):
+    engine = make_engine(resolve_url(new_db_url("empty", empty=True)))
     assert migrate(engine) is True
     with engine.connect() as connection:
         diff = compare_metadata(
@@ -30,6 +30,7 @@ def test_empty_database_upgrades_to_head_without_drift(tmp_path):
     engine.dispose()
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_is_opened_with_wal_foreign_keys_and_busy_timeout(tmp_path):
     db = open_database(tmp_path / "db.sqlite3")
     with db.engine.connect() as connection:
@@ -39,13 +40,13 @@ def test_sqlite_is_opened_with_wal_foreign_keys_and_busy_timeout(tmp_path):
     db.dispose()
 
 
-def test_seed_units_and_settings_once(tmp_path):
+def test_seed_units_and_settings_once(new_db_url):
     from sqlalchemy import func, select
 
     from bbc_desktop.core.units import SEED_UNITS
     from bbc_desktop.db.models import Unit
 
-    path = tmp_path / "db.sqlite3"
+    path = new_db_url("db", empty=True)
     db = open_database(path)
     with db.session() as s:
         assert s.scalar(select(func.count()).select_from(Unit)) == len(SEED_UNITS)
@@ -68,7 +69,7 @@ def test_db_target_resolution(tmp_path, monkeypatch):
     assert resolve_url().database.startswith(str(tmp_path / "data"))
 
 
-def test_database_from_an_older_version_opens_with_its_data(tmp_path):
+def test_database_from_an_older_version_opens_with_its_data(new_db_url):
     from alembic import command
     from sqlalchemy import select
 
@@ -78,7 +79,7 @@ def test_database_from_an_older_version_opens_with_its_data(tmp_path):
     from bbc_desktop.db.models import Ticket
     from bbc_desktop.db.session import _alembic_config
 
-    path = tmp_path / "old.sqlite3"
+    path = new_db_url("old", empty=True)
     engine = make_engine(resolve_url(path))
     with engine.begin() as connection:
         command.upgrade(_alembic_config(connection), "0001")
@@ -119,6 +120,7 @@ def test_schema_revision_names_the_newest_migration(tmp_path):
     assert head == SCHEMA_REVISION
 
 
+@pytest.mark.sqlite_only
 def test_upgrade_rebuilding_tickets_keeps_data_search_and_queue_index(tmp_path):
     """0006 rebuilds the tickets table on SQLite: history, triggers and the queue index survive."""
     from alembic import command

@@ -89,7 +89,7 @@ def test_wrong_passwords_count_down_and_lock(qtbot, office, ctx):
 def _start(qtbot, window: MainWindow, db, fill: Callable[[Any], None], kind: type = LoginDialog) -> list[str]:  # type: ignore[no-untyped-def]
     problems: list[str] = []
     when_modal(kind, fill, problems)
-    start(window, db.url.database, demo=False)
+    start(window, db.target, demo=False)
     return problems
 
 

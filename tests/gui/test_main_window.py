@@ -61,7 +61,7 @@ def attach(qtbot, win: MainWindow, db) -> MainWindow:  # type: ignore[no-untyped
     """Open ``db`` in the window and sign in as its administrator (created at the first run)."""
     problems: list[str] = []
     when_modal((FirstRunDialog, LoginDialog), sign_in_as_admin, problems)
-    start(win, db.url.database, demo=False)
+    start(win, db.target, demo=False)
     qtbot.waitUntil(lambda: win.queue is not None or bool(problems), timeout=TIMEOUT)
     assert not problems
     qtbot.waitUntil(lambda: not win.queue.model.is_busy, timeout=TIMEOUT)
@@ -394,6 +394,7 @@ def test_import_ledger_from_the_menu_refreshes_the_queue(qtbot, window, db, monk
     assert first == "未定级"
 
 
+@pytest.mark.sqlite_only
 def test_a_backup_at_the_days_first_start_and_on_closing(qtbot, window, db, clock):
     from pathlib import Path
 

@@ -53,11 +53,11 @@ def _fill(db, ctx, clock):  # type: ignore[no-untyped-def]
         t.close(s, ctx, "BBC-2026-0002")
 
 
-def test_round_trip_is_identical(db, ctx, clock, tmp_path):
+def test_round_trip_is_identical(db, ctx, clock, tmp_path, new_db_url):
     _fill(db, ctx, clock)
     with db.session() as s:
         first = export_data(s)
-    fresh = open_database(tmp_path / "fresh.sqlite3")
+    fresh = open_database(new_db_url("fresh"))
     with fresh.session() as s:
         assert import_data(s, copy.deepcopy(first)) == 3
     with fresh.session() as s:
@@ -77,14 +77,14 @@ def test_round_trip_is_identical(db, ctx, clock, tmp_path):
     fresh.dispose()
 
 
-def test_bad_records_are_named_and_nothing_is_imported(db, ctx, clock, tmp_path):
+def test_bad_records_are_named_and_nothing_is_imported(db, ctx, clock, tmp_path, new_db_url):
     _fill(db, ctx, clock)
     with db.session() as s:
         data = export_data(s)
     data["tickets"][0]["status"] = "lost"
     data["tickets"][1]["assignments"][0]["unit"] = "不存在的单位"
     data["tickets"][2]["accepted_at"] = "昨天"
-    fresh = open_database(tmp_path / "fresh.sqlite3")
+    fresh = open_database(new_db_url("fresh"))
     with pytest.raises(ValidationError) as caught, fresh.session() as s:
         import_data(s, data)
     message = caught.value.message
@@ -106,13 +106,13 @@ def test_foreign_files_are_refused(db, data):
         import_data(s, data)
 
 
-def test_bad_units_and_accounts_are_named(db, ctx, clock, tmp_path):
+def test_bad_units_and_accounts_are_named(db, ctx, clock, tmp_path, new_db_url):
     _fill(db, ctx, clock)
     with db.session() as s:
         data = export_data(s)
     data["units"].append({"kind": "office"})
     data["accounts"][0]["role"] = "king"
-    fresh = open_database(tmp_path / "fresh.sqlite3")
+    fresh = open_database(new_db_url("fresh"))
     with pytest.raises(ValidationError) as caught, fresh.session() as s:
         import_data(s, data)
     assert f"单位第{len(data['units'])}条：缺少单位标识“name”" in caught.value.message
