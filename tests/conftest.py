@@ -45,7 +45,9 @@ def ctx(clock: FixedClock) -> Context:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "sqlite_only: about what only a SQLite file has; skipped on PostgreSQL")
+    config.addinivalue_line(
+        "markers", "sqlite_only: about what only a SQLite file has; skipped on PostgreSQL"
+    )
 
 
 def pytest_report_header() -> str:

@@ -20,6 +20,7 @@ from bbc_desktop.core.calendar import Clock, WorkCalendar
 from bbc_desktop.core.context import Context
 from bbc_desktop.core.domain import (
     AWAITING_RESULT,
+    EVENT_LABELS,
     GRADES,
     AssignmentRole,
     Category,
@@ -32,7 +33,7 @@ from bbc_desktop.core.domain import (
     Status,
     parse_enum,
 )
-from bbc_desktop.core.errors import NotFound, TransitionError, ValidationError
+from bbc_desktop.core.errors import Conflict, NotFound, TransitionError, ValidationError
 from bbc_desktop.core.lifecycle import Action
 from bbc_desktop.core.permissions import Permission, require
 from bbc_desktop.core.units import find_unit
@@ -119,6 +120,32 @@ def get_ticket(session: Session, number: str) -> Ticket:
     if ticket is None:
         raise NotFound(f"没有受理编号为“{number}”的工单")
     return ticket
+
+
+def expect_version(session: Session, number: str, seen: int) -> Ticket:
+    """The ticket, when it is still as the operator saw it (``seen``: its ``version`` then).
+
+    Several counters work on one database: a step saved on the strength of an outdated picture
+    would overwrite what another counter did meanwhile. Refused with who changed it and when; the
+    caller shows the new state and the operator decides again.
+    """
+    ticket = get_ticket(session, number)
+    if ticket.version == seen:
+        return ticket
+    last = session.scalar(
+        select(Event)
+        .where(Event.ticket_id == ticket.id, Event.after.is_not(None))
+        .order_by(Event.id.desc())
+        .limit(1)
+    )
+    change = ""
+    if last is not None:
+        who = last.account.username if last.account is not None else "其他窗口"
+        change = f"（{who}于{last.at:%m月%d日 %H:%M}{EVENT_LABELS.get(last.kind, '修改')}）"
+    raise Conflict(
+        f"工单 {ticket.number} 在您打开后已被修改{change}。本次未保存，以免覆盖他人的办理；"
+        "请查看最新情况，需要时再办理"
+    )
 
 
 def lead_assignment(ticket: Ticket) -> Assignment | None:

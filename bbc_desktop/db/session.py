@@ -6,6 +6,7 @@ Every open runs the Alembic migrations up to head, so a database from an older v
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -68,12 +69,44 @@ def _json_text(value: object) -> str:
     return orjson.dumps(value).decode()
 
 
+# PostgreSQL: one key of a transaction-level advisory lock that every writing transaction takes
+# before its first write (and migrate() before looking at the schema). See _serialise_writers.
+WRITE_LOCK_KEY = 0x0BBC_0001
+_WRITE = re.compile(r"\s*(INSERT|UPDATE|DELETE|CREATE|ALTER|DROP)\b", re.IGNORECASE)
+_WRITING = "bbc_write_locked"
+
+
+def _serialise_writers(engine: Engine) -> None:
+    """Writers on a server take turns, as they do on a SQLite file.
+
+    The counters' transactions are short (an intake, a step of a ticket), and each ends by sealing
+    its events into the audit chain under one lock (core/audit.py). Row locks taken before that —
+    the year's number sequence, a ticket — in different orders by different transactions would
+    deadlock. Taking one advisory lock before a transaction's first write puts every writer in one
+    queue: no deadlock, numbers and the audit chain in commit order, and readers never wait (MVCC).
+    """
+
+    @event.listens_for(engine, "begin")
+    def _new_transaction(conn):  # type: ignore[no-untyped-def]
+        conn.info.pop(_WRITING, None)
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _lock_before_first_write(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        if conn.info.get(_WRITING) or not _WRITE.match(statement) or not conn.in_transaction():
+            return
+        conn.info[_WRITING] = True
+        cursor.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+
+
 def make_engine(url: URL) -> Engine:
     if url.get_backend_name() == "sqlite":
         engine = create_engine(url, connect_args={"timeout": 15}, json_serializer=_json_text)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, json_serializer=_json_text)
+    engine = create_engine(url, pool_pre_ping=True, json_serializer=_json_text)
+    if engine.dialect.name == "postgresql":
+        _serialise_writers(engine)
+    return engine
 
 
 def _alembic_config(connection):  # type: ignore[no-untyped-def]
@@ -115,6 +148,8 @@ def migrate(engine: Engine) -> bool:
             connection.commit()  # ends SQLAlchemy's autobegun transaction (pysqlite issued no BEGIN)
         try:
             with connection.begin():
+                if not sqlite:  # two counters starting at once: the second waits, then finds it done
+                    connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
                 cfg = _alembic_config(connection)
                 head = ScriptDirectory.from_config(cfg).get_current_head()
                 if MigrationContext.configure(connection).get_current_revision() == head:
@@ -155,9 +190,20 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A unit of work: committed as a whole when the block ends, rolled back on any error."""
-        with self.sessions.begin() as session:
-            yield session
+        """A unit of work: committed as a whole when the block ends, rolled back on any error.
+
+        A row changed by another counter between this unit's read and its write (the ORM's version
+        check) is refused as a Conflict, like any other refusal: nothing of the unit is saved.
+        """
+        from sqlalchemy.orm.exc import StaleDataError
+
+        try:
+            with self.sessions.begin() as session:
+                yield session
+        except StaleDataError as exc:
+            from bbc_desktop.core.errors import Conflict
+
+            raise Conflict("该工单刚被其他窗口修改过，本次未保存；请查看最新情况后重新办理") from exc
 
     @property
     def attachments_dir(self) -> Path:

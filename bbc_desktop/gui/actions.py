@@ -12,6 +12,7 @@ from ``ACTION_GROUPS``, one button per Action, so the buttons cannot drift from 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -38,14 +39,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from bbc_desktop.core import lifecycle
 from bbc_desktop.core import tickets as t
 from bbc_desktop.core.calendar import WorkCalendar
 from bbc_desktop.core.context import Context
 from bbc_desktop.core.domain import GRADES, ComplaintForm, Grade, ReplyMethod, Satisfaction, Status
-from bbc_desktop.core.errors import BbcError, TransitionError
+from bbc_desktop.core.errors import BbcError, Conflict, TransitionError
 from bbc_desktop.core.lifecycle import Action
 from bbc_desktop.core.queries import find_by_number, summary
 from bbc_desktop.core.units import list_units
@@ -179,7 +179,14 @@ class ActionsPanel(QWidget):
         if self.info is None:
             return False
         number = self.info["number"]
-        if not run_action(self.state, number, action, self):
+        shown = self.info.get("id")
+
+        def stale() -> None:  # another counter changed it: show that, under the open dialog
+            if shown is not None:
+                self.ticket_changed.emit(int(shown))
+
+        seen = self.info.get("version")
+        if not run_action(self.state, number, action, self, on_stale=stale, seen_version=seen):
             return False
         with self.state.session() as session:
             ticket_id = self.info.get("id") or find_by_number(session, number)
@@ -308,17 +315,27 @@ class _TicketFacts:
     escalation_refused: str
     calendar: WorkCalendar
     units: list[tuple[int, str]]
+    version: int  # the ticket as the operator saw it: a save after another counter's change is refused
 
 
 class ActionDialog(QDialog):
     """The generic dialog of one lifecycle step; saves through the core in one unit of work.
 
     On a refusal the core's Chinese message shows in red inside the dialog, everything typed stays,
-    and nothing is saved. ``fields`` maps each spec key to its input widget.
+    and nothing is saved. ``fields`` maps each spec key to its input widget. When another counter
+    changed the ticket since the dialog opened, the save is refused (``tickets.expect_version``),
+    ``stale`` is emitted so the window shows the new state, and a second 确定 decides on that.
     """
 
+    stale = Signal()
+
     def __init__(
-        self, state: AppState, ticket_number: str, action: Action, parent: QWidget | None = None
+        self,
+        state: AppState,
+        ticket_number: str,
+        action: Action,
+        parent: QWidget | None = None,
+        seen_version: int | None = None,
     ) -> None:
         super().__init__(parent)
         self.state = state
@@ -365,6 +382,8 @@ class ActionDialog(QDialog):
             self.show_error(exc.message)
             self.ok_button.setEnabled(False)
             return
+        if seen_version is not None:  # the pane's picture, which may be older than this dialog
+            self.facts.version = seen_version
         self._build_fields()
 
     @property
@@ -394,6 +413,7 @@ class ActionDialog(QDialog):
                 escalation_refused=refused,
                 calendar=t.load_calendar(session),
                 units=units,
+                version=ticket.version,
             )
 
     def _needs_units(self) -> bool:
@@ -570,12 +590,16 @@ class ActionDialog(QDialog):
         values = {spec.key: self.value(spec.key) for spec in ACTION_FIELDS[self.action]}
         try:
             with self.state.session() as session:
+                t.expect_version(session, self.number, self.facts.version)
                 SAVERS[self.action](session, self.state.ctx, self.number, values)
+        except Conflict as exc:
+            self.show_error(exc.message + "。窗口中已显示最新情况；确认仍要办理，请再次点击“确定”")
+            with contextlib.suppress(BbcError):
+                self.facts = self._read_facts()  # what the next 确定 is based on
+            self.stale.emit()
+            return False
         except BbcError as exc:
             self.show_error(exc.message)
-            return False
-        except StaleDataError:
-            self.show_error("该工单刚被其他窗口修改过，请关闭本对话框，刷新后重新办理")
             return False
         except Exception as exc:  # the operator sees a sentence, the log keeps the traceback
             log.exception("saving %s for %s failed", self.action, self.number)
@@ -589,9 +613,22 @@ class ActionDialog(QDialog):
             super().accept()
 
 
-def run_action(state: AppState, ticket_number: str, action: Action, parent: QWidget | None) -> bool:
-    """Open the dialog of ``action`` for the ticket; True when the operator saved it."""
-    dialog = ActionDialog(state, ticket_number, action, parent)
+def run_action(
+    state: AppState,
+    ticket_number: str,
+    action: Action,
+    parent: QWidget | None,
+    on_stale: Callable[[], None] | None = None,
+    seen_version: int | None = None,
+) -> bool:
+    """Open the dialog of ``action`` for the ticket; True when the operator saved it.
+
+    ``seen_version``: the ticket's version as the window showed it; ``on_stale``: called when a save
+    was refused because another counter changed the ticket since.
+    """
+    dialog = ActionDialog(state, ticket_number, action, parent, seen_version)
+    if on_stale is not None:
+        dialog.stale.connect(on_stale)
     try:
         return dialog.exec() == QDialog.DialogCode.Accepted
     finally:

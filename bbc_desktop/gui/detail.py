@@ -153,6 +153,7 @@ def load_detail(state: AppState, ticket_id: int) -> TicketDetail:
         info = queries.summary(ticket, today, calendar)
         info.update(
             id=ticket.id,
+            version=ticket.version,  # what the operator sees: a step saved on it checks it is still so
             clock_start=ticket.clock_start.isoformat(timespec="minutes"),
             dispatched_at=_iso(ticket.dispatched_at),
             on_the_spot=ticket.on_the_spot,

@@ -352,3 +352,44 @@ def test_an_imported_ticket_is_graded_through_the_dialog(qtbot, state):
     assert (ticket.grade, ticket.due_date) == ("yellow", date(2026, 11, 30))
     panel.set_ticket(info(state, "2025-005"))
     assert A.DISPATCH in panel.enabled_actions()
+
+
+def test_a_save_after_another_counter_changed_the_ticket_is_refused(qtbot, state, clock):
+    """Two counters on one database: the second save is told, shown the new state, overwrites nothing."""
+    from gui_input import when_modal
+
+    from bbc_desktop.core.context import Context
+
+    number = register(state, lead_unit="区教育局")
+    panel = make_panel(qtbot, state, number)  # the operator sees the ticket, dispatched
+    with state.session() as s:
+        panel.info["version"] = t.get_ticket(s, number).version
+    # Meanwhile another counter records the unit's result.
+    with state.session() as s:
+        t.record_result(
+            s, Context(clock=clock, operator="李四"), number, "已办理转学手续", "周校长", "13700001234"
+        )
+    before = event_count(state, number)
+    changed: list[int] = []
+    panel.ticket_changed.connect(changed.append)
+    seen: dict[str, str] = {}
+    problems: list[str] = []
+
+    def fill(dialog: ActionDialog) -> None:
+        type_text(qtbot, dialog.fields["result"], "已协调学校办理")
+        type_text(qtbot, dialog.fields["signer"], "王校长")
+        dialog.fields["phone"].setText("0372-7654321")
+        ok(qtbot, dialog)
+        seen["error"] = dialog.error_label.text()
+        seen["typed"] = dialog.fields["result"].toPlainText()
+        dialog.reject()  # the operator reads the new state and leaves it
+
+    when_modal(ActionDialog, fill, problems)
+    qtbot.mouseClick(panel.buttons[A.RECORD_RESULT], Qt.MouseButton.LeftButton)
+    assert not problems
+    assert "在您打开后已被修改" in seen["error"] and "李四" in seen["error"]
+    assert seen["typed"] == "已协调学校办理"  # nothing typed is thrown away
+    assert changed == [info(state, number)["id"]]  # the window is asked to show the new state
+    ticket = ticket_row(state, number)
+    assert (ticket.result_text, ticket.result_signer) == ("已办理转学手续", "周校长")
+    assert event_count(state, number) == before
