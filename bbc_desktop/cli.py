@@ -509,6 +509,61 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_migrate_to(args: argparse.Namespace) -> int:
+    """Copy the whole database (``--db``/BBC_DB/this PC's choice) onto a new, empty one — the server."""
+    from bbc_desktop.db.transfer import copy_database
+
+    db = _open(args)
+    _require(args, db, "admin")
+    done = copy_database(db, args.url)
+    print(
+        f"已将“{db.describe()}”的全部数据复制到“{done.target}”：工单 {done.tickets} 件，"
+        f"办理记录 {done.rows.get('events', 0)} 条，附件文件 {done.attachments} 个"
+    )
+    if args.use:
+        from bbc_desktop.db.location import save_target
+
+        save_target(args.url)
+        print("本机今后使用该数据库（bbc database show 查看）")
+    return EXIT_OK
+
+
+def cmd_database(args: argparse.Namespace) -> int:
+    """Which database this PC uses: show it, test one, or choose one (as 设置 → 数据库连接 does)."""
+    from bbc_desktop.db.location import config_file, probe, save_target, saved_target
+    from bbc_desktop.db.session import default_db_path, resolve_url
+
+    if args.database_command == "show":
+        url = resolve_url(args.db)
+        shown = (
+            str(url.database)
+            if url.get_backend_name() == "sqlite"
+            else url.render_as_string(hide_password=True)
+        )
+        origin = (
+            "--db"
+            if args.db
+            else "环境变量 BBC_DB"
+            if os.environ.get("BBC_DB")
+            else f"本机设置 {config_file()}"
+            if saved_target()
+            else "默认位置"
+        )
+        print(f"{shown}（{origin}）")
+        return EXIT_OK
+    if args.database_command == "test":
+        print(probe(args.target).summary())
+        return EXIT_OK
+    target = None if args.target == "default" else args.target
+    if target is not None and "://" not in target:
+        target = str(Path(target).expanduser().resolve())
+    found = probe(target if target is not None else str(default_db_path()))
+    save_target(target)
+    print(found.summary())
+    print("本机今后使用该数据库")
+    return EXIT_OK
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     """The database's own integrity and the audit chain; exit 1 when anything is wrong."""
     from bbc_desktop.core.audit import verify, verify_state
@@ -985,6 +1040,23 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("restore", help="从备份恢复数据库：先校验备份，并把当前数据库另存为备份后再替换")
     p.add_argument("file", metavar="备份文件.sqlite3")
     p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser(
+        "migrate-to", help="把当前数据库的全部数据复制到新建的空数据库（如单位的数据库服务器）"
+    )
+    p.add_argument("url", metavar="地址", help="如 postgresql+psycopg://bbc:密码@192.168.1.10:5432/bbc")
+    p.add_argument("--use", action="store_true", help="复制成功后本机改用该数据库")
+    p.set_defaults(func=cmd_migrate_to)
+
+    database = sub.add_parser("database", help="本机使用的数据库：查看、测试连接、更换")
+    dsub = database.add_subparsers(dest="database_command", metavar="操作", parser_class=_Parser)
+    dsub.required = True
+    p = dsub.add_parser("show", help="显示本机当前使用的数据库")
+    p = dsub.add_parser("test", help="测试连接一个数据库（不做任何改动）")
+    p.add_argument("target", metavar="文件或地址")
+    p = dsub.add_parser("use", help="测试连接后，本机今后使用该数据库（default：本机默认数据库文件）")
+    p.add_argument("target", metavar="文件或地址")
+    database.set_defaults(func=cmd_database)
 
     p = sub.add_parser("check", help="检查数据库完整性和审计链（历史记录是否被改动、删除）")
     p.set_defaults(func=cmd_check)

@@ -32,6 +32,7 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: i
     monkeypatch.delenv("BBC_NOW", raising=False)
     monkeypatch.setenv("BBC_OPERATOR", "测试员")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))  # this PC's database choice
 
 
 @pytest.fixture
@@ -48,6 +49,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "sqlite_only: about what only a SQLite file has; skipped on PostgreSQL"
     )
+    config.addinivalue_line("markers", "server_only: about a shared server database; skipped on SQLite")
 
 
 def pytest_report_header() -> str:
@@ -57,12 +59,14 @@ def pytest_report_header() -> str:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if not PG_SERVER:
-        return
-    skip = pytest.mark.skip(reason="只适用于 SQLite 数据库文件")
+    marker, reason = (
+        ("sqlite_only", "只适用于 SQLite 数据库文件")
+        if PG_SERVER
+        else ("server_only", "只适用于数据库服务器")
+    )
     for item in items:
-        if "sqlite_only" in item.keywords:
-            item.add_marker(skip)
+        if marker in item.keywords:
+            item.add_marker(pytest.mark.skip(reason=reason))
 
 
 @pytest.fixture

@@ -1,7 +1,9 @@
 """Files attached to a ticket (the scan of the signed slip, a written letter): stored once, by content hash.
 
-The file is copied into the attachment folder as ``<sha256><suffix>``; the database keeps its metadata
-and the event history says who added it when. A file is never changed or removed afterwards.
+On a SQLite file the file is copied into the attachment folder beside it as ``<sha256><suffix>``; on
+a server database, which several counters share, its bytes go into the database
+(``attachment_files``) and the folder is only this PC's cache of them. The database keeps the
+metadata and the event history says who added it when. A file is never changed or removed afterwards.
 """
 
 from __future__ import annotations
@@ -11,12 +13,12 @@ import mimetypes
 import shutil
 from pathlib import Path
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from bbc_desktop.core.context import Context
 from bbc_desktop.core.domain import Status
 from bbc_desktop.core.errors import NotFound, TransitionError, ValidationError
-from bbc_desktop.db.models import Attachment, Ticket
+from bbc_desktop.db.models import Attachment, AttachmentFile, Ticket
 
 MAX_BYTES = 50 * 1024 * 1024
 
@@ -66,6 +68,8 @@ def add_attachment(
             partial.replace(target)
     except OSError as exc:
         raise ValidationError(f"无法保存附件到“{store}”：{exc.strerror}") from exc
+    if _on_server(session) and session.get(AttachmentFile, sha) is None:
+        session.add(AttachmentFile(sha256=sha, data=target.read_bytes()))
     now = ctx.clock.now()
     attachment = Attachment(
         ticket=ticket,
@@ -85,9 +89,32 @@ def add_attachment(
     return attachment
 
 
+def _on_server(session: Session) -> bool:
+    return session.get_bind().dialect.name != "sqlite"
+
+
 def attachment_file(attachment: Attachment, store: Path) -> Path:
-    """Where the stored copy is; refuses a file that is missing or no longer matches its hash."""
+    """Where the stored copy is; refuses a file that is missing or no longer matches its hash.
+
+    From a server database the bytes are fetched into ``store`` (this PC's cache) when missing there.
+    """
     path = store / attachment.stored_path
+    session = object_session(attachment)
+    if (
+        session is not None
+        and _on_server(session)
+        and (not path.is_file() or _sha256(path) != attachment.sha256)
+    ):
+        blob = session.get(AttachmentFile, attachment.sha256)
+        if blob is None:
+            raise NotFound(f"附件“{attachment.filename}”的内容不在数据库中")
+        try:
+            store.mkdir(parents=True, exist_ok=True)
+            partial = path.with_name(path.name + ".part")
+            partial.write_bytes(blob.data)
+            partial.replace(path)
+        except OSError as exc:
+            raise ValidationError(f"无法把附件取到本机“{store}”：{exc.strerror}") from exc
     if not path.is_file():
         raise NotFound(f"附件“{attachment.filename}”的文件不在附件目录“{store}”中")
     if _sha256(path) != attachment.sha256:

@@ -27,3 +27,10 @@ class TransitionError(BbcError):
 
 class PermissionDenied(BbcError):
     """The acting account may not do this (its role), or no valid account is acting at all."""
+
+
+class DatabaseUnavailable(BbcError):
+    """The database cannot be reached or written right now (server down, network, file locked).
+
+    Nothing of the unit of work was saved; what the operator typed stays in the window.
+    """

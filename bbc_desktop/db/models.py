@@ -275,6 +275,19 @@ class Attachment(Base):
     ticket: Mapped[Ticket] = relationship(back_populates="attachments")
 
 
+class AttachmentFile(Base):
+    """The bytes of an attached file, by content hash, when the database is a shared server.
+
+    On a SQLite file the bytes are files in the folder beside it; several counters on one server
+    cannot share a folder of one PC, so there the server keeps them (migration 0008).
+    """
+
+    __tablename__ = "attachment_files"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class IssuedReport(Base):
     """An issued 整改情况报告, archived unchanged: the PDF, its hash, and the figures and texts it was made from.
 

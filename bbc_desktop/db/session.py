@@ -32,8 +32,15 @@ def default_db_path() -> Path:
 
 
 def resolve_url(target: str | os.PathLike[str] | None = None) -> URL:
-    """``--db`` value, else ``BBC_DB``, else the default file; a path becomes a SQLite URL."""
+    """``--db`` value, else ``BBC_DB``, else this PC's choice (db/location.py), else the default file.
+
+    A path becomes a SQLite URL.
+    """
     text = os.fspath(target) if target is not None else os.environ.get("BBC_DB", "")
+    if not text and target is None:
+        from bbc_desktop.db.location import saved_target
+
+        text = saved_target() or ""
     if not text:
         path = default_db_path()
     elif "://" in text:
@@ -120,7 +127,7 @@ def _alembic_config(connection):  # type: ignore[no-untyped-def]
 
 # The newest migration's revision (tests/db/test_migrations.py checks it against the scripts). When
 # the database already has it, opening needs neither Alembic nor its scripts: 0.2 s less at start.
-SCHEMA_REVISION = "0007"
+SCHEMA_REVISION = "0008"
 
 
 def _current_revision(engine: Engine) -> str | None:
@@ -164,6 +171,31 @@ def migrate(engine: Engine) -> bool:
     return True
 
 
+def explain_unavailable(exc: BaseException, where: str) -> str:
+    """A driver's "cannot reach / cannot write" error as a sentence for the counter (ends with "；")."""
+    text = str(getattr(exc, "orig", None) or exc)
+    lowered = text.lower()
+    if "password authentication failed" in lowered or "no password supplied" in lowered:
+        return f"数据库服务器拒绝登录（{where}）：用户名或密码不正确；"
+    if "does not exist" in lowered and "database" in lowered:
+        return f"数据库服务器上没有这个数据库（{where}）：请先由管理员建立；"
+    if "connection refused" in lowered or "could not connect" in lowered or "connection failed" in lowered:
+        return f"无法连接数据库服务器（{where}）：请确认服务器已开启、网络畅通、地址和端口正确；"
+    if "timeout" in lowered or "timed out" in lowered:
+        return f"连接数据库服务器超时（{where}）：请检查网络；"
+    if "not currently accepting connections" in lowered or "terminating connection" in lowered:
+        return f"数据库服务器暂不接受连接（{where}），可能正在维护；"
+    if "server closed the connection" in lowered or ("connection" in lowered and "lost" in lowered):
+        return f"与数据库服务器的连接中断（{where}）；"
+    if "database is locked" in lowered:
+        return f"数据库文件正被其他程序占用（{where}），等待后仍未释放；"
+    if "readonly" in lowered or "read-only" in lowered:
+        return f"数据库文件只读，无法保存（{where}）；"
+    if "disk is full" in lowered or "no space" in lowered:
+        return f"磁盘空间已满，无法保存（{where}）；"
+    return f"数据库暂时无法使用（{where}）：{text.strip().splitlines()[0] if text.strip() else type(exc).__name__}；"
+
+
 @dataclass
 class Database:
     """An open database: the engine and a factory of sessions, one session per unit of work."""
@@ -195,6 +227,7 @@ class Database:
         A row changed by another counter between this unit's read and its write (the ORM's version
         check) is refused as a Conflict, like any other refusal: nothing of the unit is saved.
         """
+        from sqlalchemy.exc import OperationalError
         from sqlalchemy.orm.exc import StaleDataError
 
         try:
@@ -204,6 +237,12 @@ class Database:
             from bbc_desktop.core.errors import Conflict
 
             raise Conflict("该工单刚被其他窗口修改过，本次未保存；请查看最新情况后重新办理") from exc
+        except OperationalError as exc:
+            from bbc_desktop.core.errors import DatabaseUnavailable
+
+            raise DatabaseUnavailable(
+                explain_unavailable(exc, self.describe()) + "本次操作未保存，请稍后重试"
+            ) from exc
 
     @property
     def attachments_dir(self) -> Path:
@@ -231,9 +270,14 @@ def open_database(target: str | os.PathLike[str] | None = None, *, seed: bool = 
         migrate(engine)
     except OperationalError as exc:
         engine.dispose()
-        raise ValidationError(
-            f"无法打开数据库“{url.render_as_string(hide_password=True)}”：{exc.orig}"
-        ) from exc
+        from bbc_desktop.core.errors import DatabaseUnavailable
+
+        where = (
+            url.render_as_string(hide_password=True)
+            if url.get_backend_name() != "sqlite"
+            else str(url.database)
+        )
+        raise DatabaseUnavailable(explain_unavailable(exc, where).rstrip("；")) from exc
     db = Database(engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
     if seed:
         from bbc_desktop.core.setup import seed_defaults

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from bbc_desktop import version
 from bbc_desktop.gui.main_window import MainWindow
@@ -74,9 +74,7 @@ def start(window: MainWindow, target: str | None, demo: bool) -> None:
     """Open the database in the background and attach it to the window, or say why it could not be."""
 
     def failed(message: str) -> None:
-        if window.loading is not None:
-            window.loading.setText("数据库未能打开。")
-        QMessageBox.critical(window, "无法打开数据库", message)
+        window.database_failed(message, lambda: start(window, target, demo))
 
     run_async(lambda: open_state(target, demo), lambda result: window.sign_in(*result), failed)
 

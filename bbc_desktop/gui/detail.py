@@ -384,8 +384,12 @@ class DetailPane(QWidget):
         self.empty_label.setText(EMPTY_TEXT)
         self.stack.setCurrentIndex(0)
 
-    def show_ticket(self, ticket_id: int) -> None:
-        """Read the ticket off the GUI thread and show it; a later call wins over an earlier one."""
+    def show_ticket(self, ticket_id: int, quiet: bool = False) -> None:
+        """Read the ticket off the GUI thread and show it; a later call wins over an earlier one.
+
+        ``quiet`` (a refresh nobody asked for: another counter's change): a failure keeps what is
+        shown and says nothing; the next refresh tries again.
+        """
         self._request += 1
         request = self._request
         if self._revealed and self._revealed[0] != ticket_id:
@@ -399,6 +403,8 @@ class DetailPane(QWidget):
                 self._fill(detail)
 
         def failed(message: str) -> None:
+            if quiet:
+                return
             if request == self._request:
                 self.empty_label.setText(message)
                 self.stack.setCurrentIndex(0)
@@ -409,9 +415,9 @@ class DetailPane(QWidget):
         state = self.state
         run_async(lambda: load_detail(state, ticket_id), done, failed)
 
-    def reload(self) -> None:
+    def reload(self, quiet: bool = False) -> None:
         if self.detail is not None:
-            self.show_ticket(self.detail.id)
+            self.show_ticket(self.detail.id, quiet=quiet)
 
     def _changed(self, ticket_id: int) -> None:
         self.show_ticket(ticket_id)

@@ -7,6 +7,7 @@ splitter sizes are remembered between runs with QSettings.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer
@@ -32,10 +33,14 @@ if TYPE_CHECKING:
     from bbc_desktop.gui.dashboard import DashboardDialog
     from bbc_desktop.gui.detail import DetailPane
     from bbc_desktop.gui.intake import IntakeForm
+    from bbc_desktop.gui.live import LiveUpdates
     from bbc_desktop.gui.queue import QueuePane
     from bbc_desktop.gui.state import AppState
 
+# Windows opened by switching the database: kept referenced here while they are open.
+OPEN_WINDOWS: list[MainWindow] = []
 REMINDER_INTERVAL_MS = 5 * 60 * 1000
+LIVE_DEBOUNCE_MS = 400
 DEFAULT_SPLIT = (430, 760, 470)
 
 
@@ -70,13 +75,25 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.account_label)
         self.reminder_timer = QTimer(self)
         self.reminder_timer.setInterval(REMINDER_INTERVAL_MS)
-        self.reminder_timer.timeout.connect(self.refresh_reminders)
+        self.reminder_timer.timeout.connect(lambda: self.refresh_reminders(quiet=True))
         # The idle lock (settings: idle_lock_minutes): any key or click starts the wait again.
         self.idle_timer = QTimer(self)
         self.idle_timer.setSingleShot(True)
         self.idle_timer.timeout.connect(self.lock)
         self.locked = False
         self.backups = False  # made for a real database, not for the demo's
+        # Live queues: another counter's change reaches this window through the change feed; a
+        # burst of them (one save writes several rows) becomes one refresh.
+        self.live: LiveUpdates | None = None
+        self.live_timer = QTimer(self)
+        self.live_timer.setSingleShot(True)
+        self.live_timer.setInterval(LIVE_DEBOUNCE_MS)
+        self.live_timer.timeout.connect(self._refresh_from_elsewhere)
+        self.connection_label = QLabel()
+        self.connection_label.setObjectName("connectionLabel")
+        self.connection_label.setStyleSheet("color: #b91c1c; font-weight: bold;")
+        self.connection_label.hide()
+        self.statusBar().addPermanentWidget(self.connection_label)
         self._restore_geometry()
 
     # -- actions, menus, toolbar -------------------------------------------------------------
@@ -146,6 +163,11 @@ class MainWindow(QMainWindow):
         self.audit_action = self._action(
             "审计记录(&L)…", None, "按账号、工单、事项、日期查看全部办理记录，并校验审计链是否完整"
         )
+        self.database_action = self._action(
+            "数据库连接(&D)…",
+            None,
+            "本机使用的数据库：本机文件，或多个窗口共用的数据库服务器；先测试连接再切换",
+        )
         self.lock_action = self._action(
             "锁定窗口(&K)", "Ctrl+L", "离开柜台时锁定窗口，回来输入密码继续；未保存的内容保留"
         )
@@ -173,6 +195,7 @@ class MainWindow(QMainWindow):
         self.holidays_action.triggered.connect(lambda: self._admin_dialog("HolidaysDialog"))
         self.audit_action.triggered.connect(self.open_audit)
         self.lock_action.triggered.connect(self.lock)
+        self.database_action.triggered.connect(self.open_database_settings)
         for action in self._database_actions():
             action.setEnabled(False)
 
@@ -230,6 +253,8 @@ class MainWindow(QMainWindow):
         admin_menu.addAction(self.holidays_action)
         admin_menu.addAction(self.settings_action)
         admin_menu.addAction(self.audit_action)
+        admin_menu.addSeparator()
+        admin_menu.addAction(self.database_action)
         account_menu = bar.addMenu("账号(&U)")
         account_menu.addAction(self.password_action)
         account_menu.addAction(self.lock_action)
@@ -321,6 +346,64 @@ class MainWindow(QMainWindow):
     def _leave(self) -> None:
         QTimer.singleShot(0, self.close)
 
+    # -- which database ----------------------------------------------------------------------
+
+    def database_failed(self, message: str, retry: Callable[[], None]) -> None:
+        """The database did not open (server down, wrong address…): retry, choose another, or quit."""
+        if self.loading is not None:
+            self.loading.setText("数据库未能打开。")
+        box = QMessageBox(QMessageBox.Icon.Critical, "无法打开数据库", message, parent=self)
+        box.setInformativeText("可以稍后重试，或更改本机使用的数据库（本机文件或数据库服务器）。")
+        again = box.addButton("重试", QMessageBox.ButtonRole.AcceptRole)
+        change = box.addButton("更改数据库连接…", QMessageBox.ButtonRole.ActionRole)
+        box.addButton("退出", QMessageBox.ButtonRole.RejectRole)
+        box.setObjectName("databaseFailedBox")
+        box.exec()
+        clicked = box.clickedButton()
+        if clicked is again:
+            if self.loading is not None:
+                self.loading.setText("正在打开数据库……")
+            QTimer.singleShot(0, retry)
+        elif clicked is change:
+            if not self.open_database_settings():
+                self.database_failed(message, retry)
+        else:
+            self._leave()
+
+    def open_database_settings(self) -> bool:
+        """管理 → 数据库连接; True when another database was chosen (the window reopens on it)."""
+        from bbc_desktop.db.location import saved_target
+        from bbc_desktop.db.session import default_db_path
+        from bbc_desktop.gui.database import DatabaseDialog
+
+        current = self.state.db.target if self.state is not None else saved_target() or str(default_db_path())
+        dialog = DatabaseDialog(current, self)
+        try:
+            if dialog.exec() != DatabaseDialog.DialogCode.Accepted or dialog.chosen is None:
+                return False
+            chosen = dialog.chosen
+        finally:
+            dialog.deleteLater()
+        self.switch_database(chosen)
+        return True
+
+    def switch_database(self, target: str) -> None:
+        """Work on ``target`` from now on: a new window opens on it (with a login), this one closes."""
+        from bbc_desktop.gui.app import start
+
+        if self.state is None:  # nothing open yet: this window is still empty
+            if self.loading is not None:
+                self.loading.setText("正在打开数据库……")
+            start(self, target, demo=False)
+            return
+        replacement = MainWindow()
+        replacement.show()
+        if not self.close():  # the operator kept an unsaved intake
+            replacement.deleteLater()
+            return
+        OPEN_WINDOWS.append(replacement)
+        start(replacement, target, demo=False)
+
     def _apply_role(self) -> None:
         """Hide or disable what the account's role may not do (the core refuses it anyway)."""
         from bbc_desktop.core.permissions import Permission as P
@@ -338,6 +421,7 @@ class MainWindow(QMainWindow):
                 self.units_action,
                 self.holidays_action,
                 self.settings_action,
+                self.database_action,
             ),
             P.AUDIT: (self.audit_action,),
         }
@@ -475,7 +559,9 @@ class MainWindow(QMainWindow):
         self.intake.saved.connect(self._on_saved)
         self.queue.ticket_selected.connect(self.detail.show_ticket)
         self.queue.status_message.connect(self.status_label.setText)
-        self.queue.failed.connect(self.show_error)
+        # The queue pane shows its own notice; a refresh in the background (another counter's change,
+        # a lost server) must not stop the counter with a box.
+        self.queue.failed.connect(self._quiet_error)
         self.detail.open_ticket.connect(self.queue.select_ticket)
         self.detail.ticket_changed.connect(self._on_changed)
         self.detail.failed.connect(self.show_error)
@@ -486,6 +572,27 @@ class MainWindow(QMainWindow):
         self._restore_splitter()
         self.refresh_reminders()  # the queue pane has started its own first query
         self.reminder_timer.start()
+        from bbc_desktop.gui.live import LiveUpdates
+
+        self.live = LiveUpdates(state.db, self)
+        self.live.changed.connect(self.live_timer.start)
+        self.live.connection_changed.connect(self._connection_changed)
+        self.live.start()
+
+    def _refresh_from_elsewhere(self) -> None:
+        """Another counter (or this one) committed: re-read the queue, the reminders and the ticket shown."""
+        if self.state is None or self.queue is None:
+            return
+        self.queue.refresh()
+        self.refresh_reminders(quiet=True)
+        if self.detail is not None:
+            self.detail.reload(quiet=True)
+
+    def _connection_changed(self, connected: bool, message: str) -> None:
+        self.connection_label.setText(message)
+        self.connection_label.setVisible(not connected)
+        if connected:
+            self.statusBar().showMessage(message, 8000)
 
     def print_selected(self, paper: str) -> None:
         """The slips (or receipts) of the tickets selected in the queue, else of the one shown."""
@@ -570,8 +677,11 @@ class MainWindow(QMainWindow):
         if self.queue is not None:
             self.queue.filter_bar.reset()
 
-    def refresh_reminders(self) -> None:
-        """Count overdue and due tickets off the GUI thread; show the banner when there are any."""
+    def refresh_reminders(self, quiet: bool = False) -> None:
+        """Count overdue and due tickets off the GUI thread; show the banner when there are any.
+
+        ``quiet`` (the timer, another counter's change): a failure goes to the status bar, not a box.
+        """
         state = self.state
         if state is None:
             return
@@ -583,7 +693,10 @@ class MainWindow(QMainWindow):
             with state.session() as session:
                 return overview(session, state.ctx.clock.today(), load_calendar(session))
 
-        run_async(count, self.show_reminders, self.show_error)
+        run_async(count, self.show_reminders, self._quiet_error if quiet else self.show_error)
+
+    def _quiet_error(self, message: str) -> None:
+        self.statusBar().showMessage(message, 15000)
 
     def show_reminders(self, figures: Overview) -> None:
         self.last_overview = figures
@@ -737,6 +850,9 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
         self.reminder_timer.stop()
+        self.live_timer.stop()
+        if self.live is not None:
+            self.live.stop()
         self.save_layout()
         self._backup(closing=True)
         super().closeEvent(event)

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -488,3 +489,53 @@ def test_restore_checks_the_file_and_keeps_the_current_database(bbc, tmp_path):
     strip = lambda p: {k: v for k, v in json.loads(p.read_text()).items() if k != "exported_at"}  # noqa: E731
     assert strip(tmp_path / "before.json") == strip(tmp_path / "after.json")  # a round trip changes nothing
     assert bbc("check")[0] == 0
+
+
+def test_migrate_to_copies_everything_onto_a_new_database(bbc, tmp_path, monkeypatch, new_db_url):
+    """This PC's SQLite file onto the hall's server (on the PostgreSQL run; a second file otherwise)."""
+    from bbc_desktop.core import tickets as t
+    from bbc_desktop.core.attachments import add_attachment
+    from bbc_desktop.core.calendar import FixedClock
+    from bbc_desktop.core.context import Context
+    from bbc_desktop.db.session import open_database
+
+    source = str(tmp_path / "counter.sqlite3")
+    monkeypatch.setenv("BBC_DB", source)
+    bbc(*INTAKE)
+    bbc(*INTAKE, "--unit", "区教育局")
+    db = open_database(source)
+    scan = tmp_path / "回执.pdf"
+    scan.write_bytes(b"%PDF-1.4 the unit's signed receipt")
+    with db.session() as s:
+        ctx = Context(clock=FixedClock(datetime(2026, 11, 23, 9, 40)), operator="system")
+        add_attachment(s, ctx, t.get_ticket(s, "BBC-2026-0002"), scan, db.attachments_dir)
+    db.dispose()
+    monkeypatch.setenv("BBC_PASSWORD", "counter2026")
+    assert bbc("users", "add", "admin", "--role", "admin")[0] == 0
+    monkeypatch.setenv("BBC_AS", "admin")
+    monkeypatch.setenv("BBC_AS_PASSWORD", "counter2026")
+    assert bbc("export", "--json", str(tmp_path / "before.json"))[0] == 0
+
+    server = new_db_url("server", empty=True)
+    code, out, err = bbc("migrate-to", server, "--use")
+    assert (code, err) == (0, "")
+    assert "工单 2 件" in out and "本机今后使用该数据库" in out
+    monkeypatch.delenv("BBC_DB")  # from now on: this PC's choice
+    assert "本机设置" in bbc("database", "show")[1]
+    assert bbc("export", "--json", str(tmp_path / "after.json"))[0] == 0
+    strip = lambda p: {k: v for k, v in json.loads(p.read_text()).items() if k != "exported_at"}  # noqa: E731
+    assert strip(tmp_path / "before.json") == strip(tmp_path / "after.json")
+    code, out, _ = bbc("check")
+    assert code == 0 and "完整" in out  # the audit chain arrived intact
+    assert bbc(*INTAKE)[1] == "BBC-2026-0003\n"  # numbering (and ids) continue
+    moved = open_database(server)
+    with moved.session() as s:
+        attachment = t.get_ticket(s, "BBC-2026-0002").attachments[0]
+        from bbc_desktop.core.attachments import attachment_file
+
+        store = moved.attachments_dir if "://" not in server else tmp_path / "another-pc"
+        assert attachment_file(attachment, store).read_bytes() == scan.read_bytes()
+    moved.dispose()
+    monkeypatch.setenv("BBC_DB", source)
+    code, _, err = bbc("migrate-to", server)
+    assert code == 1 and "已有工单 3 件" in err  # never over work already there

@@ -48,6 +48,9 @@ def window(qtbot, db, clock, monkeypatch, messages):  # type: ignore[no-untyped-
     win.show()
     yield win
     win.reminder_timer.stop()
+    win.live_timer.stop()
+    if win.live is not None:
+        win.live.stop()
     wait_for_workers()
 
 

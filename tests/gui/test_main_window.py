@@ -36,6 +36,9 @@ def window(qtbot, db, clock, monkeypatch, tmp_path):  # type: ignore[no-untyped-
     win.show()
     yield win
     win.reminder_timer.stop()
+    win.live_timer.stop()
+    if win.live is not None:
+        win.live.stop()
     wait_for_workers()
 
 
@@ -405,3 +408,25 @@ def test_a_backup_at_the_days_first_start_and_on_closing(qtbot, window, db, cloc
     window.close()
     backups = sorted(folder.glob("bbc-*.sqlite3"))
     assert len(backups) == 1 and backups[0].stat().st_mtime >= first.stat().st_mtime  # the day's newest
+
+
+def test_the_queue_shows_another_counters_intake_by_itself(qtbot, window, db, ctx):
+    """Live queues: a ticket registered at another counter appears without anyone pressing 刷新."""
+    from bbc_desktop.db.session import open_database
+
+    attach(qtbot, window, db)
+    ctx.operator = "admin"  # the accounts exist now: the other counter works as one of them
+    before = window.queue.model.rowCount()
+    other = open_database(db.target)  # the counter next door: its own program, its own connections
+    try:
+        with other.session() as s:
+            number = t.register(
+                s,
+                ctx,
+                t.Intake(content="社保窗口要求重复提交证明", name="钱七", phone="13600000000", grade="red"),
+            ).number
+    finally:
+        other.dispose()
+    qtbot.waitUntil(lambda: window.queue.model.rowCount() == before + 1, timeout=10_000)
+    shown = {window.queue.model.index(row, 1).data() for row in range(window.queue.model.rowCount())}
+    assert number in shown

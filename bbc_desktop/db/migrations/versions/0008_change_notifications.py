@@ -1,0 +1,65 @@
+"""Several counters: attachments kept in a server database; PostgreSQL tells the other counters of
+every change, and lists undated tickets first.
+
+Revision ID: 0008
+Revises: 0007
+Create Date: 2026-11-25
+
+Several counters share a server database. Every change the program makes writes an event (a
+ticket's step, a login, a setting, a unit, holidays), so a statement trigger on ``events`` — and
+one on ``tickets`` for writers other than this program — sends ``NOTIFY bbc_changes`` at commit;
+each window LISTENs and refreshes its queue (db/changes.py). A SQLite file needs nothing: its
+``PRAGMA data_version`` already says when another connection committed.
+
+``attachment_files`` holds the bytes of attached files by content hash where the database is a
+server (a folder of one PC cannot be shared by the counters); on a SQLite file it stays empty.
+
+The queue index of 0005 is rebuilt on PostgreSQL with the due date NULLS FIRST, the order the queue
+asks for there (SQLite sorts NULL first by itself).
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0008"
+down_revision: str | None = "0007"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+FLAG = "status NOT IN ('dispatched', 'escalated', 'registered')"
+CHANNEL = "bbc_changes"
+
+
+def upgrade() -> None:
+    op.create_table(
+        "attachment_files",
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("data", sa.LargeBinary(), nullable=False),
+        sa.PrimaryKeyConstraint("sha256", name=op.f("pk_attachment_files")),
+    )
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    op.execute(
+        "CREATE OR REPLACE FUNCTION bbc_notify_change() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        f"BEGIN PERFORM pg_notify('{CHANNEL}', TG_TABLE_NAME); RETURN NULL; END $$"
+    )
+    for table in ("events", "tickets"):
+        op.execute(
+            f"CREATE TRIGGER {table}_notify AFTER INSERT OR UPDATE OR DELETE ON {table} "
+            "FOR EACH STATEMENT EXECUTE FUNCTION bbc_notify_change()"
+        )
+    op.execute("DROP INDEX IF EXISTS ix_tickets_queue")
+    op.execute(f"CREATE INDEX ix_tickets_queue ON tickets (({FLAG}), due_date NULLS FIRST, id, status)")
+
+
+def downgrade() -> None:
+    op.drop_table("attachment_files")
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    for table in ("events", "tickets"):
+        op.execute(f"DROP TRIGGER IF EXISTS {table}_notify ON {table}")
+    op.execute("DROP FUNCTION IF EXISTS bbc_notify_change()")
+    op.execute("DROP INDEX IF EXISTS ix_tickets_queue")
+    op.execute(f"CREATE INDEX ix_tickets_queue ON tickets (({FLAG}), due_date, id, status)")

@@ -1,0 +1,154 @@
+"""管理 → 数据库连接 and a database that cannot be reached: tested before switching, clear words,
+nothing typed lost. Runs on SQLite and, with BBC_TEST_PG, on the PostgreSQL test server."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+from databases import PG_SERVER
+from gui_input import type_text, when_modal
+from PySide6.QtWidgets import QMessageBox
+from sqlalchemy import create_engine
+from sqlalchemy.engine import make_url
+from test_main_window import TIMEOUT, attach, sign_in_as_admin
+
+from bbc_desktop.db.location import saved_target
+from bbc_desktop.gui.app import start
+from bbc_desktop.gui.database import TESTING, DatabaseDialog
+from bbc_desktop.gui.login import FirstRunDialog, LoginDialog
+from bbc_desktop.gui.main_window import MainWindow
+from bbc_desktop.gui.worker import wait_for_workers
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _answered(qtbot, dialog: DatabaseDialog) -> str:  # type: ignore[no-untyped-def]
+    qtbot.waitUntil(lambda: dialog.result_label.text() not in ("", TESTING), timeout=TIMEOUT)
+    return dialog.result_label.text()
+
+
+def _fill_server(dialog: DatabaseDialog, url: str) -> None:
+    parts = make_url(url)
+    dialog.server_radio.setChecked(True)
+    dialog.host_edit.setText(parts.host or "")
+    dialog.port_spin.setValue(parts.port or 5432)
+    dialog.database_edit.setText(parts.database or "")
+    dialog.user_edit.setText(parts.username or "")
+    dialog.password_edit.setText(parts.password or "")
+
+
+def test_a_connection_is_tested_before_anything_is_switched(qtbot, db, new_db_url, tmp_path):
+    dialog = DatabaseDialog(db.target)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert (dialog.server_radio if PG_SERVER else dialog.file_radio).isChecked()  # what is in use now
+
+    dialog.server_radio.setChecked(True)
+    dialog.host_edit.setText("")
+    dialog.test_button.click()
+    assert "请填写服务器地址" in dialog.result_label.text()
+
+    _fill_server(dialog, f"postgresql+psycopg://bbc:secret@127.0.0.1:{_closed_port()}/bbc")
+    dialog.accept()  # 切换: refused, nothing saved, the fields kept
+    assert "无法连接数据库服务器" in _answered(qtbot, dialog)
+    assert dialog.isVisible() and dialog.chosen is None and saved_target() is None
+    assert dialog.password_edit.text() == "secret"
+
+    if PG_SERVER:
+        fresh = new_db_url("other", empty=True)
+        _fill_server(dialog, fresh)
+        dialog.test_button.click()
+        assert "空数据库，切换后将自动建立表结构" in _answered(qtbot, dialog)
+        _fill_server(dialog, db.target)
+        dialog.accept()
+        qtbot.waitUntil(lambda: dialog.chosen is not None, timeout=TIMEOUT)
+        assert make_url(saved_target()).database == make_url(db.target).database
+    else:
+        dialog.file_radio.setChecked(True)
+        dialog.path_edit.setText(str(tmp_path / "新数据库.sqlite3"))
+        dialog.test_button.click()
+        assert "空数据库" in _answered(qtbot, dialog)
+        dialog.path_edit.setText(db.target)
+        dialog.accept()
+        qtbot.waitUntil(lambda: dialog.chosen is not None, timeout=TIMEOUT)
+        assert saved_target() == db.target
+        assert "工单 0 件" in dialog.result_label.text()
+
+
+def test_a_database_that_does_not_open_offers_to_choose_another(qtbot, db, clock, monkeypatch):
+    monkeypatch.setenv("BBC_NOW", clock.now().isoformat())
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    problems: list[str] = []
+    seen: dict[str, str] = {}
+
+    def change(box: QMessageBox) -> None:
+        seen["message"] = box.text()
+        [button] = [b for b in box.buttons() if b.text() == "更改数据库连接…"]
+        when_modal(DatabaseDialog, choose, problems)
+        button.click()
+
+    def choose(dialog: DatabaseDialog) -> None:
+        if PG_SERVER:
+            _fill_server(dialog, db.target)
+        else:
+            dialog.file_radio.setChecked(True)
+            dialog.path_edit.setText(db.target)
+        when_modal((FirstRunDialog, LoginDialog), sign_in_as_admin, problems)
+        dialog.accept()
+
+    when_modal(QMessageBox, change, problems)
+    start(window, f"postgresql+psycopg://bbc:secret@127.0.0.1:{_closed_port()}/bbc", demo=False)
+    qtbot.waitUntil(lambda: window.queue is not None or bool(problems), timeout=3 * TIMEOUT)
+    assert not problems
+    assert "无法连接数据库服务器" in seen["message"] and "secret" not in seen["message"]
+    assert window.database_label.text().startswith("数据库：")
+    window.reminder_timer.stop()
+    window.live.stop()
+    wait_for_workers()
+
+
+@pytest.mark.server_only
+def test_a_lost_server_keeps_the_intake_and_saving_works_when_it_is_back(
+    qtbot, db, clock, monkeypatch, messages
+):
+    monkeypatch.setenv("BBC_NOW", clock.now().isoformat())
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    attach(qtbot, window, db)
+    form = window.intake
+    type_text(qtbot, form.name_edit, "孙八")
+    type_text(qtbot, form.phone_edit, "13512345678")
+    type_text(qtbot, form.content_edit, "公积金提取窗口要求开具无法开具的证明。")
+    server = create_engine(make_url(PG_SERVER), isolation_level="AUTOCOMMIT")
+    name = db.url.database
+    with server.connect() as admin:  # the server goes away for this database
+        admin.exec_driver_sql(f"ALTER DATABASE {name} ALLOW_CONNECTIONS false")
+        admin.exec_driver_sql(
+            f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' AND pid <> pg_backend_pid()"
+        )
+    try:
+        assert form.save() is False
+        text = form.message_label.text()
+        assert "数据库服务器" in text and "未保存" in text, text
+        assert form.content_edit.toPlainText() == "公积金提取窗口要求开具无法开具的证明。"  # nothing lost
+        assert form.name_edit.text() == "孙八"
+        qtbot.waitUntil(window.connection_label.isVisible, timeout=15_000)  # the status bar says so too
+    finally:
+        with server.connect() as admin:
+            admin.exec_driver_sql(f"ALTER DATABASE {name} ALLOW_CONNECTIONS true")
+        server.dispose()
+    with qtbot.waitSignal(form.saved, timeout=TIMEOUT) as saved:
+        assert form.save() is True
+    assert saved.args[1] == "BBC-2026-0001"
+    qtbot.waitUntil(lambda: not window.connection_label.isVisible(), timeout=15_000)
+    window.reminder_timer.stop()
+    window.live.stop()
+    wait_for_workers()
