@@ -531,15 +531,11 @@ def cmd_migrate_to(args: argparse.Namespace) -> int:
 def cmd_database(args: argparse.Namespace) -> int:
     """Which database this PC uses: show it, test one, or choose one (as 设置 → 数据库连接 does)."""
     from bbc_desktop.db.location import config_file, probe, save_target, saved_target
-    from bbc_desktop.db.session import default_db_path, resolve_url
+    from bbc_desktop.db.session import default_db_path, describe_url, resolve_url
 
     if args.database_command == "show":
         url = resolve_url(args.db)
-        shown = (
-            str(url.database)
-            if url.get_backend_name() == "sqlite"
-            else url.render_as_string(hide_password=True)
-        )
+        shown = describe_url(url)
         origin = (
             "--db"
             if args.db

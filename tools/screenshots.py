@@ -8,7 +8,8 @@
 - docs/dashboard.png: the 工作台 on the demo data;
 - docs/report-page.png: the first page of the 整改情况报告 of the demo data's last 30 days;
 - docs/report-dialog.png: the report dialog, 情况概述 drafted from the demo data;
-- docs/import-preview.png: the 导入旧台账 wizard's preview of tests/fixtures/legacy-ledger-2025.xlsx.
+- docs/import-preview.png: the 导入旧台账 wizard's preview of tests/fixtures/legacy-ledger-2025.xlsx;
+- docs/database-dialog.png: 管理 → 数据库连接, a server address tested where no server answers.
 """
 
 from __future__ import annotations
@@ -66,7 +67,26 @@ def main() -> int:
     print(report_picture(window))
     print(report_dialog_picture(app, window))
     print(import_picture(app, window))
+    print(database_picture(app, window))
     return 0
+
+
+def database_picture(app: QApplication, window: MainWindow) -> Path:
+    import socket
+
+    from bbc_desktop.gui.database import TESTING, DatabaseDialog
+
+    with socket.socket() as probe:  # a port where nothing listens: the real answer of a server that is off
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    dialog = DatabaseDialog(f"postgresql+psycopg://bbc:password@127.0.0.1:{port}/bbc", window)
+    dialog.show()
+    dialog.test_connection()
+    wait(app, lambda: dialog.result_label.text() not in ("", TESTING))
+    target = DOCS / "database-dialog.png"
+    dialog.grab().save(str(target))
+    dialog.reject()
+    return target
 
 
 def report_dialog_picture(app: QApplication, window: MainWindow) -> Path:

@@ -119,12 +119,16 @@ def probe(target: str) -> Probe:
     from sqlalchemy import inspect
     from sqlalchemy.exc import DBAPIError
 
-    from bbc_desktop.db.session import SCHEMA_REVISION, explain_unavailable, make_engine, resolve_url
+    from bbc_desktop.db.session import (
+        SCHEMA_REVISION,
+        describe_url,
+        explain_unavailable,
+        make_engine,
+        resolve_url,
+    )
 
     url = resolve_url(target)
-    where = (
-        str(url.database) if url.get_backend_name() == "sqlite" else url.render_as_string(hide_password=True)
-    )
+    where = describe_url(url)
     if url.get_backend_name() == "sqlite" and not Path(str(url.database)).exists():
         return Probe(where, "empty", 0)
     engine = make_engine(url)

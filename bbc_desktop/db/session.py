@@ -171,6 +171,16 @@ def migrate(engine: Engine) -> bool:
     return True
 
 
+def describe_url(url: URL) -> str:
+    """A database as a clerk reads it: the file's path, or "服务器 HOST:PORT 上的数据库 NAME" (no password)."""
+    if url.get_backend_name() == "sqlite":
+        return str(url.database)
+    port = f":{url.port}" if url.port else ""
+    return (
+        f"服务器 {url.host or 'localhost'}{port} 上的数据库 {url.database or ''}（用户 {url.username or ''}）"
+    )
+
+
 def explain_unavailable(exc: BaseException, where: str) -> str:
     """A driver's "cannot reach / cannot write" error as a sentence for the counter (ends with "；")."""
     text = str(getattr(exc, "orig", None) or exc)
@@ -218,7 +228,7 @@ class Database:
         """The database as shown to a person: a file path, or the server without its password."""
         if self.url.get_backend_name() == "sqlite":
             return str(self.url.database)
-        return self.url.render_as_string(hide_password=True)
+        return describe_url(self.url)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -272,12 +282,7 @@ def open_database(target: str | os.PathLike[str] | None = None, *, seed: bool = 
         engine.dispose()
         from bbc_desktop.core.errors import DatabaseUnavailable
 
-        where = (
-            url.render_as_string(hide_password=True)
-            if url.get_backend_name() != "sqlite"
-            else str(url.database)
-        )
-        raise DatabaseUnavailable(explain_unavailable(exc, where).rstrip("；")) from exc
+        raise DatabaseUnavailable(explain_unavailable(exc, describe_url(url)).rstrip("；")) from exc
     db = Database(engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
     if seed:
         from bbc_desktop.core.setup import seed_defaults
