@@ -67,13 +67,9 @@ class PostgresFeed:
         self._connection.execute(f"LISTEN {CHANNEL}")
 
     def wait(self, timeout: float) -> bool:
-        changed = False
-        for _notice in self._connection.notifies(timeout=timeout, stop_after=1):
-            changed = True
-        if changed:  # drain what else is queued: one refresh stands for all of them
-            for _notice in self._connection.notifies(timeout=0.05):
-                pass
-        return changed
+        # One notice at a time: a burst (one per committed transaction) wakes the window a few
+        # times in a row, and its debounce timer makes them one refresh.
+        return any(True for _notice in self._connection.notifies(timeout=timeout, stop_after=1))
 
     def close(self) -> None:
         self._connection.close()

@@ -7,7 +7,8 @@ Create Date: 2026-11-25
 
 Several counters share a server database. Every change the program makes writes an event (a
 ticket's step, a login, a setting, a unit, holidays), so a statement trigger on ``events`` — and
-one on ``tickets`` for writers other than this program — sends ``NOTIFY bbc_changes`` at commit;
+one on ``tickets`` for writers other than this program — sends ``NOTIFY bbc_changes`` at commit
+(one per transaction: identical notices of a transaction are delivered once);
 each window LISTENs and refreshes its queue (db/changes.py). A SQLite file needs nothing: its
 ``PRAGMA data_version`` already says when another connection committed.
 
@@ -43,7 +44,7 @@ def upgrade() -> None:
         return
     op.execute(
         "CREATE OR REPLACE FUNCTION bbc_notify_change() RETURNS trigger LANGUAGE plpgsql AS $$ "
-        f"BEGIN PERFORM pg_notify('{CHANNEL}', TG_TABLE_NAME); RETURN NULL; END $$"
+        f"BEGIN PERFORM pg_notify('{CHANNEL}', ''); RETURN NULL; END $$"
     )
     for table in ("events", "tickets"):
         op.execute(
