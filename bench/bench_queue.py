@@ -128,14 +128,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--db", type=Path, help="demo database to reuse (built there if empty)")
+    parser.add_argument("--db", help="demo database (file or server URL) to reuse; built there if empty")
     args = parser.parse_args(argv)
 
     ctx = Context(clock=FixedClock(NOW), operator="bench")
     folder = None
     if args.db is None:
         folder = tempfile.TemporaryDirectory(prefix="bbc-bench-queue-")
-        args.db = Path(folder.name) / "queue.sqlite3"
+        args.db = str(Path(folder.name) / "queue.sqlite3")
     built = ensure_database(args.db, ctx)
 
     app = QApplication.instance() or QApplication([])

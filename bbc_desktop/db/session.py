@@ -45,9 +45,17 @@ def resolve_url(target: str | os.PathLike[str] | None = None) -> URL:
         path = default_db_path()
     elif "://" in text:
         try:
-            return make_url(text)
+            url = make_url(text)
         except ArgumentError as exc:
             raise ValidationError(f"数据库地址“{text}”格式不正确") from exc
+        if url.drivername in ("postgres", "postgresql", "postgresql+psycopg"):
+            return url.set(drivername="postgresql+psycopg")  # the driver the program ships
+        if url.drivername in ("sqlite", "sqlite+pysqlite"):
+            return url
+        raise ValidationError(
+            f"不支持数据库地址“{url.render_as_string(hide_password=True)}”：请使用本机数据库文件的路径，"
+            "或 postgresql+psycopg://用户名:密码@服务器:端口/数据库名"
+        )
     else:
         path = Path(text).expanduser()
     path = path.resolve()

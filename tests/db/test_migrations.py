@@ -9,6 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
+from bbc_desktop.core.errors import ValidationError
 from bbc_desktop.db.models import Base, include_object
 from bbc_desktop.db.session import make_engine, migrate, open_database, resolve_url
 
@@ -64,6 +65,11 @@ def test_db_target_resolution(tmp_path, monkeypatch):
     monkeypatch.setenv("BBC_DB", str(tmp_path / "env.sqlite3"))
     assert resolve_url().database == str(tmp_path / "env.sqlite3")
     assert resolve_url("postgresql+psycopg://u:p@127.0.0.1:5432/bbc").get_backend_name() == "postgresql"
+    # psql's short forms mean the driver the program ships; other servers are refused in Chinese.
+    assert resolve_url("postgres://u@db.example/bbc").drivername == "postgresql+psycopg"
+    assert resolve_url("postgresql://u@db.example/bbc").drivername == "postgresql+psycopg"
+    with pytest.raises(ValidationError, match="不支持数据库地址"):
+        resolve_url("mysql://u:secret@db.example/bbc")
     monkeypatch.delenv("BBC_DB")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     assert resolve_url().database.startswith(str(tmp_path / "data"))
