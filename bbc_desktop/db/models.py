@@ -46,8 +46,8 @@ QUEUE_INDEX = "ix_tickets_queue"  # migration 0005: an expression index, kept ou
 
 def include_object(_obj, name, type_, _reflected, _compare_to) -> bool:  # type: ignore[no-untyped-def]
     """For Alembic's comparisons: the search index's tables and the queue index live outside the models."""
-    if type_ == "index" and name == QUEUE_INDEX:
-        return False
+    if type_ == "index" and (name == QUEUE_INDEX or (name or "").endswith("_trgm")):
+        return False  # expression and trigram (PostgreSQL, migration 0008) indexes
     return not (type_ == "table" and name is not None and name.startswith(SEARCH_TABLE))
 
 

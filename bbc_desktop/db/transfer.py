@@ -16,6 +16,7 @@ from sqlalchemy import Connection, delete, func, insert, select, text
 
 from bbc_desktop.core.errors import ValidationError
 from bbc_desktop.db.models import Account, Attachment, AttachmentFile, Base, Ticket
+from bbc_desktop.db.search import ANALYZE
 from bbc_desktop.db.session import Database, open_database
 
 BATCH = 2000
@@ -73,6 +74,7 @@ def copy_database(
             if destination.url.get_backend_name() != "sqlite":
                 moved = _move_attachment_files(source, src, dst)
                 _advance_sequences(dst)
+                dst.exec_driver_sql(ANALYZE)  # fresh statistics for the planner
             elif source.url.get_backend_name() == "sqlite":
                 moved = _copy_attachment_folder(source, destination, src)
     finally:
