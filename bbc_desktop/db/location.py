@@ -124,21 +124,42 @@ def probe(target: str) -> Probe:
         describe_url,
         explain_unavailable,
         make_engine,
+        newer_than_program,
         resolve_url,
     )
 
-    url = resolve_url(target)
+    url = resolve_url(target, create=False)
     where = describe_url(url)
     if url.get_backend_name() == "sqlite" and not Path(str(url.database)).exists():
         return Probe(where, "empty", 0)
     engine = make_engine(url)
+    server = url.get_backend_name() == "postgresql"
+    no_right = (
+        f"数据库用户没有在该数据库中建表或读写的权限（{where}）："
+        "请管理员把数据库的所有者设为该用户（CREATE DATABASE … OWNER 用户名）"
+    )
     try:
         with engine.connect() as connection:
             tables = set(inspect(connection).get_table_names())
             if not tables:
+                if (
+                    server
+                    and not connection.exec_driver_sql(
+                        "SELECT has_schema_privilege(current_user, 'public', 'CREATE')"
+                    ).scalar()
+                ):
+                    raise ValidationError(no_right)
                 return Probe(where, "empty", 0)
             if "alembic_version" not in tables or "tickets" not in tables:
                 raise ValidationError(f"“{where}”中已有其他程序的数据表，不是本程序的数据库，不能使用")
+            if (
+                server
+                and not connection.exec_driver_sql(
+                    "SELECT has_table_privilege(current_user, 'tickets', 'INSERT, UPDATE')"
+                    " AND has_table_privilege(current_user, 'alembic_version', 'UPDATE')"
+                ).scalar()
+            ):
+                raise ValidationError(no_right)
             revision = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() or ""
             tickets = int(connection.exec_driver_sql("SELECT count(*) FROM tickets").scalar() or 0)
     except BbcError:
@@ -147,6 +168,9 @@ def probe(target: str) -> Probe:
         raise DatabaseUnavailable(explain_unavailable(exc, where).rstrip("；")) from exc
     finally:
         engine.dispose()
-    if revision > SCHEMA_REVISION:
-        raise ValidationError(f"“{where}”由更新版本的程序使用（表结构 {revision}），请先升级本机程序")
+    if newer_than_program(revision):
+        raise ValidationError(
+            f"“{where}”已由更新版本的程序使用（表结构 {revision}，本程序为 {SCHEMA_REVISION}）："
+            "请先把本机程序升级到与其他窗口相同的版本"
+        )
     return Probe(where, "current" if revision == SCHEMA_REVISION else "older", tickets)

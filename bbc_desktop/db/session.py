@@ -31,10 +31,10 @@ def default_db_path() -> Path:
     return user_data_path(APP_NAME, appauthor=False) / "bbc.sqlite3"
 
 
-def resolve_url(target: str | os.PathLike[str] | None = None) -> URL:
+def resolve_url(target: str | os.PathLike[str] | None = None, *, create: bool = True) -> URL:
     """``--db`` value, else ``BBC_DB``, else this PC's choice (db/location.py), else the default file.
 
-    A path becomes a SQLite URL.
+    A path becomes a SQLite URL; its folder is created unless ``create`` is False (only looking).
     """
     text = os.fspath(target) if target is not None else os.environ.get("BBC_DB", "")
     if not text and target is None:
@@ -46,8 +46,12 @@ def resolve_url(target: str | os.PathLike[str] | None = None) -> URL:
     elif "://" in text:
         try:
             url = make_url(text)
-        except ArgumentError as exc:
-            raise ValidationError(f"数据库地址“{text}”格式不正确") from exc
+            url.port  # noqa: B018 - parsed lazily: a bad port raises here
+        except (ArgumentError, ValueError) as exc:
+            raise ValidationError(
+                "数据库地址格式不正确：应为 postgresql+psycopg://用户名:密码@服务器:端口/数据库名；"
+                "用户名或密码中的 @ : / # % 须分别写成 %40 %3A %2F %23 %25"
+            ) from exc
         if url.drivername in ("postgres", "postgresql", "postgresql+psycopg"):
             return url.set(drivername="postgresql+psycopg")  # the driver the program ships
         if url.drivername in ("sqlite", "sqlite+pysqlite"):
@@ -61,7 +65,8 @@ def resolve_url(target: str | os.PathLike[str] | None = None) -> URL:
     path = path.resolve()
     if path.is_dir():
         raise ValidationError(f"数据库路径“{path}”是一个文件夹，请给出文件路径")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if create:
+        path.parent.mkdir(parents=True, exist_ok=True)
     return URL.create("sqlite+pysqlite", database=str(path))
 
 
@@ -83,6 +88,8 @@ def _json_text(value: object) -> str:
     # serialises a million history values several times faster than the json module.
     return orjson.dumps(value).decode()
 
+
+CONNECT_TIMEOUT = 8  # seconds, for a server database
 
 # PostgreSQL: one key of a transaction-level advisory lock that every writing transaction takes
 # before its first write (and migrate() before looking at the schema). See _serialise_writers.
@@ -118,7 +125,9 @@ def make_engine(url: URL) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 15}, json_serializer=_json_text)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    engine = create_engine(url, pool_pre_ping=True, json_serializer=_json_text)
+    # A server that accepts the connection and never answers must not hold the counter for minutes.
+    connect_args = {"connect_timeout": CONNECT_TIMEOUT} if url.get_backend_name() == "postgresql" else {}
+    engine = create_engine(url, pool_pre_ping=True, json_serializer=_json_text, connect_args=connect_args)
     if engine.dialect.name == "postgresql":
         _serialise_writers(engine)
     return engine
@@ -146,10 +155,25 @@ def _current_revision(engine: Engine) -> str | None:
             return None  # a new, empty database
 
 
+def newer_than_program(revision: str | None) -> bool:
+    """True for a schema written by a newer version of the program (revisions are 0001, 0002, …)."""
+    return bool(revision) and revision.isdigit() and revision > SCHEMA_REVISION  # type: ignore[union-attr]
+
+
 def migrate(engine: Engine) -> bool:
-    """Upgrade the schema to the newest revision; returns True when anything was applied."""
-    if _current_revision(engine) == SCHEMA_REVISION:
+    """Upgrade the schema to the newest revision; returns True when anything was applied.
+
+    A database already upgraded by a newer version of the program is refused, untouched: one counter
+    updated before the others must not leave them failing with Alembic's words.
+    """
+    current = _current_revision(engine)
+    if current == SCHEMA_REVISION:
         return False
+    if newer_than_program(current):
+        raise ValidationError(
+            f"该数据库已由更新版本的程序使用（表结构 {current}，本程序为 {SCHEMA_REVISION}）："
+            "请先把本机程序升级到与其他窗口相同的版本"
+        )
     from alembic import command
     from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory
@@ -179,6 +203,16 @@ def migrate(engine: Engine) -> bool:
     return True
 
 
+def unavailable(exc: BaseException) -> bool:
+    """The database cannot be reached or used right now (rather than a fault of the program)."""
+    from sqlalchemy.exc import OperationalError
+
+    # 42501: insufficient privilege, e.g. a server database not owned by the program's user.
+    return (
+        isinstance(exc, OperationalError) or getattr(getattr(exc, "orig", None), "sqlstate", None) == "42501"
+    )
+
+
 def describe_url(url: URL) -> str:
     """A database as a clerk reads it: the file's path, or "服务器 HOST:PORT 上的数据库 NAME" (no password)."""
     if url.get_backend_name() == "sqlite":
@@ -189,29 +223,64 @@ def describe_url(url: URL) -> str:
     )
 
 
+# What the driver says (lower case) → what the counter reads; the first match wins, so the specific
+# cases stand before the general "could not connect". {where} is the database as a clerk reads it.
+_UNAVAILABLE: tuple[tuple[tuple[str, ...], str], ...] = (
+    (
+        ("password authentication failed", "no password supplied"),
+        "数据库服务器拒绝登录（{where}）：用户名或密码不正确",
+    ),
+    (
+        ("pg_hba.conf",),
+        "数据库服务器拒绝了本机的连接（{where}）：请管理员在服务器的 pg_hba.conf 中允许本机地址、该用户和数据库，并重新加载配置",
+    ),
+    (("role", "does not exist"), "数据库服务器上没有这个用户（{where}）：请先由管理员建立"),
+    (("database", "does not exist"), "数据库服务器上没有这个数据库（{where}）：请先由管理员建立"),
+    (
+        ("permission denied",),
+        "数据库用户没有在该数据库中建表或读写的权限（{where}）：请管理员把数据库的所有者设为该用户（CREATE DATABASE … OWNER 用户名）",
+    ),
+    (
+        ("too many clients", "remaining connection slots"),
+        "数据库服务器的连接数已满（{where}）：请稍后重试，或请管理员调大 max_connections",
+    ),
+    (("ssl",), "数据库服务器要求或拒绝加密连接（{where}）：请管理员核对服务器的 SSL 设置"),
+    (
+        ("failed to resolve host", "could not translate host name", "name or service not known"),
+        "找不到数据库服务器（{where}）：请检查服务器地址",
+    ),
+    (("invalid port",), "端口无效（{where}）：应为 1–65535"),
+    (("timeout", "timed out"), "连接数据库服务器超时（{where}）：请检查网络和服务器地址"),
+    (
+        ("not currently accepting connections", "terminating connection", "shutting down", "starting up"),
+        "数据库服务器暂不接受连接（{where}），可能正在维护",
+    ),
+    (
+        ("server closed the connection", "connection is lost", "connection lost", "consuming input failed"),
+        "与数据库服务器的连接中断（{where}）",
+    ),
+    (
+        ("connection refused", "could not connect", "connection failed", "connection is bad"),
+        "无法连接数据库服务器（{where}）：请确认服务器已开启、网络畅通、地址和端口正确",
+    ),
+    (("database is locked",), "数据库文件正被其他程序占用（{where}），等待后仍未释放"),
+    (("readonly", "read-only"), "数据库文件只读，无法保存（{where}）"),
+    (("disk is full", "no space"), "磁盘空间已满，无法保存（{where}）"),
+)
+
+
 def explain_unavailable(exc: BaseException, where: str) -> str:
     """A driver's "cannot reach / cannot write" error as a sentence for the counter (ends with "；")."""
     text = str(getattr(exc, "orig", None) or exc)
     lowered = text.lower()
-    if "password authentication failed" in lowered or "no password supplied" in lowered:
-        return f"数据库服务器拒绝登录（{where}）：用户名或密码不正确；"
-    if "does not exist" in lowered and "database" in lowered:
-        return f"数据库服务器上没有这个数据库（{where}）：请先由管理员建立；"
-    if "connection refused" in lowered or "could not connect" in lowered or "connection failed" in lowered:
-        return f"无法连接数据库服务器（{where}）：请确认服务器已开启、网络畅通、地址和端口正确；"
-    if "timeout" in lowered or "timed out" in lowered:
-        return f"连接数据库服务器超时（{where}）：请检查网络；"
-    if "not currently accepting connections" in lowered or "terminating connection" in lowered:
-        return f"数据库服务器暂不接受连接（{where}），可能正在维护；"
-    if "server closed the connection" in lowered or ("connection" in lowered and "lost" in lowered):
-        return f"与数据库服务器的连接中断（{where}）；"
-    if "database is locked" in lowered:
-        return f"数据库文件正被其他程序占用（{where}），等待后仍未释放；"
-    if "readonly" in lowered or "read-only" in lowered:
-        return f"数据库文件只读，无法保存（{where}）；"
-    if "disk is full" in lowered or "no space" in lowered:
-        return f"磁盘空间已满，无法保存（{where}）；"
-    return f"数据库暂时无法使用（{where}）：{text.strip().splitlines()[0] if text.strip() else type(exc).__name__}；"
+    for words, message in _UNAVAILABLE:
+        if len(words) == 2 and words[1] == "does not exist":
+            if words[0] in lowered and words[1] in lowered:
+                return message.format(where=where) + "；"
+        elif any(word in lowered for word in words):
+            return message.format(where=where) + "；"
+    first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+    return f"数据库暂时无法使用（{where}）：{first}；"
 
 
 @dataclass
@@ -245,7 +314,7 @@ class Database:
         A row changed by another counter between this unit's read and its write (the ORM's version
         check) is refused as a Conflict, like any other refusal: nothing of the unit is saved.
         """
-        from sqlalchemy.exc import OperationalError
+        from sqlalchemy.exc import DBAPIError
         from sqlalchemy.orm.exc import StaleDataError
 
         try:
@@ -255,7 +324,9 @@ class Database:
             from bbc_desktop.core.errors import Conflict
 
             raise Conflict("该工单刚被其他窗口修改过，本次未保存；请查看最新情况后重新办理") from exc
-        except OperationalError as exc:
+        except DBAPIError as exc:
+            if not unavailable(exc):
+                raise
             from bbc_desktop.core.errors import DatabaseUnavailable
 
             raise DatabaseUnavailable(
@@ -277,8 +348,6 @@ class Database:
 
 def open_database(target: str | os.PathLike[str] | None = None, *, seed: bool = True) -> Database:
     """Open (and create or upgrade) the database named by ``target`` / ``BBC_DB`` / the default."""
-    from sqlalchemy.exc import OperationalError
-
     from bbc_desktop.core.audit import install
 
     install()  # every session of the program seals the events it writes into the audit chain
@@ -286,11 +355,14 @@ def open_database(target: str | os.PathLike[str] | None = None, *, seed: bool = 
     engine = make_engine(url)
     try:
         migrate(engine)
-    except OperationalError as exc:
+    except DBAPIError as exc:  # cannot connect, no right to create the tables, …
         engine.dispose()
         from bbc_desktop.core.errors import DatabaseUnavailable
 
         raise DatabaseUnavailable(explain_unavailable(exc, describe_url(url)).rstrip("；")) from exc
+    except BaseException:
+        engine.dispose()
+        raise
     db = Database(engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
     if seed:
         from bbc_desktop.core.setup import seed_defaults

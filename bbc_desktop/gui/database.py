@@ -8,6 +8,7 @@ login, since accounts belong to a database.
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -167,25 +168,33 @@ class DatabaseDialog(QDialog):
 
         self._busy = True
         self.test_button.setEnabled(False)
-        self.buttons.setEnabled(False)
+        self.ok_button.setEnabled(False)  # 取消 stays: the operator may give up on a slow server
         self._say(TESTING, ok=True)
 
         def done(found: object) -> None:
+            if not shiboken6.isValid(self) or not self.isVisible():
+                return  # cancelled meanwhile
             self._finish()
             self._say(found.summary(), ok=True)  # type: ignore[attr-defined]
             if then_accept:
                 self._switch(target)
 
         def failed(message: str) -> None:
+            if not shiboken6.isValid(self) or not self.isVisible():
+                return
             self._finish()
             self._say(message, ok=False)
 
         run_async(lambda: probe(target), done, failed)
 
+    @property
+    def ok_button(self) -> QPushButton:
+        return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+
     def _finish(self) -> None:
         self._busy = False
         self.test_button.setEnabled(True)
-        self.buttons.setEnabled(True)
+        self.ok_button.setEnabled(True)
 
     def test_connection(self) -> None:
         self._run_probe(then_accept=False)
