@@ -11,6 +11,7 @@ from __future__ import annotations
 import shiboken6
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from bbc_desktop.core.errors import BbcError
 from bbc_desktop.db.location import DEFAULT_PORT, ServerFields, server_url, split_server_url
+from bbc_desktop.db.session import Database
 from bbc_desktop.gui.worker import run_async
 
 _ERROR = "color: #b91c1c; font-weight: bold;"
@@ -36,10 +38,17 @@ TESTING = "正在连接……"
 
 
 class DatabaseDialog(QDialog):
-    """``chosen``: the target saved when the dialog was accepted (a file path or a server URL)."""
+    """``chosen``: the target saved when the dialog was accepted (a file path or a server URL).
 
-    def __init__(self, current: str, parent: QWidget | None = None) -> None:
+    ``source``: the database open now; when given, switching to a server can bring all of its data
+    along (db/transfer.copy_database, as ``bbc migrate-to``), into an empty server database only.
+    ``copied``: that transfer's summary, when it was made.
+    """
+
+    def __init__(self, current: str, parent: QWidget | None = None, source: Database | None = None) -> None:
         super().__init__(parent)
+        self.source = source
+        self.copied: str | None = None
         self.setWindowTitle("数据库连接")
         self.setMinimumWidth(520)
         self.chosen: str | None = None
@@ -86,6 +95,11 @@ class DatabaseDialog(QDialog):
         form.addRow("数据库名", self.database_edit)
         form.addRow("用户名", self.user_edit)
         form.addRow("密码", self.password_edit)
+        self.copy_check = QCheckBox(
+            "同时把当前数据库的全部数据复制到该服务器（仅限空数据库：工单、办理记录、账号、附件）"
+        )
+        self.copy_check.setObjectName("copyCheck")
+        form.addRow("", self.copy_check)
         layout.addWidget(self.server_box)
 
         test_row = QHBoxLayout()
@@ -122,6 +136,10 @@ class DatabaseDialog(QDialog):
     def _kind_changed(self) -> None:
         self.file_box.setEnabled(self.file_radio.isChecked())
         self.server_box.setEnabled(self.server_radio.isChecked())
+        moving = self.source is not None and self.source.url.get_backend_name() == "sqlite"
+        self.copy_check.setVisible(moving)
+        if not moving:
+            self.copy_check.setChecked(False)
         self._say("", ok=True)
 
     def _browse(self) -> None:
@@ -176,7 +194,11 @@ class DatabaseDialog(QDialog):
                 return  # cancelled meanwhile
             self._finish()
             self._say(found.summary(), ok=True)  # type: ignore[attr-defined]
-            if then_accept:
+            if not then_accept:
+                return
+            if self.copy_check.isChecked() and self.server_radio.isChecked():
+                self._copy_then_switch(target)
+            else:
                 self._switch(target)
 
         def failed(message: str) -> None:
@@ -198,6 +220,34 @@ class DatabaseDialog(QDialog):
 
     def test_connection(self) -> None:
         self._run_probe(then_accept=False)
+
+    def _copy_then_switch(self, target: str) -> None:
+        from bbc_desktop.db.transfer import copy_database
+
+        source = self.source
+        assert source is not None
+        self._busy = True
+        self.test_button.setEnabled(False)
+        self.ok_button.setEnabled(False)
+        self._say("正在复制数据，请稍候……", ok=True)
+
+        def done(made: object) -> None:
+            if not shiboken6.isValid(self) or not self.isVisible():
+                return
+            self._finish()
+            self.copied = (
+                f"已将全部数据复制到{made.target}：工单 {made.tickets} 件，"  # type: ignore[attr-defined]
+                f"附件文件 {made.attachments} 个"  # type: ignore[attr-defined]
+            )
+            self._switch(target)
+
+        def failed(message: str) -> None:
+            if not shiboken6.isValid(self) or not self.isVisible():
+                return
+            self._finish()
+            self._say(message + "；未切换，服务器上未留下任何数据", ok=False)
+
+        run_async(lambda: copy_database(source, target), done, failed)
 
     def _switch(self, target: str) -> None:
         from bbc_desktop.db.location import save_target

@@ -376,14 +376,17 @@ class MainWindow(QMainWindow):
         from bbc_desktop.db.session import default_db_path
         from bbc_desktop.gui.database import DatabaseDialog
 
-        current = self.state.db.target if self.state is not None else saved_target() or str(default_db_path())
-        dialog = DatabaseDialog(current, self)
+        state = self.state
+        current = state.db.target if state is not None else saved_target() or str(default_db_path())
+        dialog = DatabaseDialog(current, self, source=state.db if state is not None else None)
         try:
             if dialog.exec() != DatabaseDialog.DialogCode.Accepted or dialog.chosen is None:
                 return False
-            chosen = dialog.chosen
+            chosen, copied = dialog.chosen, dialog.copied
         finally:
             dialog.deleteLater()
+        if copied:
+            QMessageBox.information(self, "数据已复制", copied + "。窗口将在该数据库上重新打开，请登录。")
         self.switch_database(chosen)
         return True
 

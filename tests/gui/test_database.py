@@ -152,3 +152,54 @@ def test_a_lost_server_keeps_the_intake_and_saving_works_when_it_is_back(
     window.reminder_timer.stop()
     window.live.stop()
     wait_for_workers()
+
+
+@pytest.mark.server_only
+def test_switching_to_the_server_can_bring_this_pcs_data(
+    qtbot, clock, monkeypatch, messages, tmp_path, new_db_url
+):
+    """A counter that worked on its own file moves onto the hall's server from the window."""
+    from bbc_desktop.core import tickets as t
+    from bbc_desktop.core.context import Context
+    from bbc_desktop.db.session import open_database
+    from bbc_desktop.gui.main_window import OPEN_WINDOWS
+
+    monkeypatch.setenv("BBC_NOW", clock.now().isoformat())
+    own_file = open_database(tmp_path / "counter.sqlite3")
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    attach(qtbot, window, own_file)
+    with own_file.session() as s:
+        t.register(
+            s,
+            Context(clock=clock, operator="admin"),
+            t.Intake(content="医保窗口推诿", name="周九", phone="13300000000"),
+        )
+    server = new_db_url("hall", empty=True)
+    problems: list[str] = []
+
+    def choose(dialog: DatabaseDialog) -> None:
+        _fill_server(dialog, server)
+        assert dialog.copy_check.isVisible()
+        dialog.copy_check.setChecked(True)
+        when_modal(LoginDialog, sign_in_as_admin, problems)  # the accounts came along
+        dialog.accept()
+
+    when_modal(DatabaseDialog, choose, problems)
+    window.database_action.trigger()
+    qtbot.waitUntil(
+        lambda: (bool(OPEN_WINDOWS) and OPEN_WINDOWS[-1].queue is not None) or bool(problems),
+        timeout=3 * TIMEOUT,
+    )
+    assert not problems
+    moved = OPEN_WINDOWS.pop()
+    qtbot.addWidget(moved)
+    qtbot.waitUntil(lambda: moved.queue.model.rowCount() == 1, timeout=TIMEOUT)
+    assert any("已将全部数据复制到" in text and "工单 1 件" in text for text in messages)
+    assert "服务器" in moved.database_label.text()
+    assert make_url(saved_target()).database == make_url(server).database
+    moved.reminder_timer.stop()
+    moved.live.stop()
+    wait_for_workers()
+    own_file.dispose()
