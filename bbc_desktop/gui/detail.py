@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
@@ -332,6 +333,15 @@ class DetailPane(QWidget):
         self.linked_list.itemDoubleClicked.connect(self._linked_double_clicked)
         self.actions.ticket_changed.connect(self._changed)
         self.actions.print_requested.connect(self.print_paper)
+        # The pane scrolls only vertically: never let the splitter make it narrower than the action
+        # buttons' grid, which would cut them off on the right.
+        scroll = self._child(QScrollArea, "scrollArea")
+        self.setMinimumWidth(
+            self.actions.minimumSizeHint().width()
+            + scroll.verticalScrollBar().sizeHint().width()
+            + 2 * scroll.frameWidth()
+            + 40  # the group box's and the pane's margins
+        )
         self.clear()
 
     def print_paper(self, paper: str) -> None:
