@@ -106,6 +106,9 @@ def make_app() -> QApplication:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     app = make_app()
+    from bbc_desktop.gui.errors import install
+
+    install()  # the rotating log; an unhandled error becomes a dialog, not a vanished window
     window = MainWindow()
     window.show()
     start(window, args.db, args.demo)
