@@ -10,6 +10,7 @@ the same). A server database (PostgreSQL) is backed up with the server's own too
 from __future__ import annotations
 
 import re
+import shutil
 import sqlite3
 from datetime import datetime
 from pathlib import Path
@@ -166,4 +167,81 @@ def restore(db: Database, source: Path, folder: Path, now: datetime) -> tuple[Pa
             src.backup(live)
     except sqlite3.Error as exc:
         raise ValidationError(f"恢复未完成：{exc}；原数据库已备份为“{kept}”") from None
+    return kept, count
+
+
+def integrity_problem(path: Path) -> str | None:
+    """None when the SQLite file at ``path`` is whole (PRAGMA quick_check), else what is wrong.
+
+    A file that does not exist yet is whole: it is about to be created.
+    """
+    if not path.exists():
+        return None
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=15)
+        try:
+            found = [row[0] for row in connection.execute("PRAGMA quick_check")]
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    return None if found == ["ok"] else "；".join(found[:3])
+
+
+def backup_folder_of_file(path: Path) -> Path:
+    """The backup folder of a database file that may not open: its setting if it can be read, else beside it."""
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            row = connection.execute("SELECT value FROM settings WHERE key = 'backup_folder'").fetchone()
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError:
+        row = None
+    setting = row[0] if row and isinstance(row[0], str) else ""
+    return Path(setting).expanduser() if setting.strip() else path.parent / "backups"
+
+
+def latest_good_backup(folder: Path) -> tuple[Path, int] | None:
+    """The newest backup in ``folder`` that passes :func:`check_backup`, with its ticket count."""
+    if not folder.is_dir():
+        return None
+    candidates = sorted(
+        (p for p in folder.glob("*.sqlite3") if p.is_file()), key=lambda p: p.stat().st_mtime, reverse=True
+    )
+    for candidate in candidates:
+        try:
+            return candidate, check_backup(candidate)
+        except ValidationError:
+            continue
+    return None
+
+
+def restore_damaged(path: Path, source: Path, folder: Path, now: datetime) -> tuple[Path, int]:
+    """Put the backup ``source`` in place of a database file that no longer opens.
+
+    The damaged file (with its WAL) is kept, as it is, as ``损坏-….sqlite3`` in ``folder`` — someone may
+    still recover something from it — then the backup is copied into a new file that replaces it.
+    """
+    count = check_backup(source)
+    folder.mkdir(parents=True, exist_ok=True)
+    kept = folder / f"损坏-{now:%Y%m%d-%H%M%S}.sqlite3"
+    try:
+        shutil.copy2(path, kept)
+        for suffix in ("-wal", "-shm"):
+            side = path.with_name(path.name + suffix)
+            if side.exists():
+                if suffix == "-wal":
+                    shutil.copy2(side, kept.with_name(kept.name + suffix))
+                side.unlink()
+        partial = path.with_name(path.name + ".restoring")
+        src, copy = sqlite3.connect(f"file:{source}?mode=ro", uri=True), sqlite3.connect(partial)
+        try:
+            src.backup(copy)
+        finally:
+            copy.close()
+            src.close()
+        partial.replace(path)
+    except (OSError, sqlite3.Error) as exc:
+        raise ValidationError(f"恢复未完成：{exc}；损坏的数据库已另存为“{kept}”") from None
     return kept, count

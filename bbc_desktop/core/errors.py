@@ -34,3 +34,7 @@ class DatabaseUnavailable(BbcError):
 
     Nothing of the unit of work was saved; what the operator typed stays in the window.
     """
+
+
+class DamagedDatabase(BbcError):
+    """The database file failed its integrity check: it must be restored from a backup."""

@@ -51,6 +51,7 @@ def open_state(target: str | None, demo: bool) -> tuple[AppState, str, object, s
 
     if demo:
         target = str(Path(tempfile.mkdtemp(prefix="bbc-demo-")) / "demo.sqlite3")
+    check_integrity(target)
     db = open_database(target)
     state = AppState(db)
     if demo:
@@ -70,11 +71,28 @@ def open_state(target: str | None, demo: bool) -> tuple[AppState, str, object, s
     return state, description, preload(state), needs
 
 
+def check_integrity(target: str | None) -> None:
+    """A SQLite file is checked (PRAGMA quick_check) before it is used; DamagedDatabase when it fails."""
+    from bbc_desktop.core.backup import integrity_problem
+    from bbc_desktop.core.errors import DamagedDatabase
+    from bbc_desktop.db.session import resolve_url
+
+    url = resolve_url(target, create=False)
+    if url.get_backend_name() != "sqlite":
+        return  # a server keeps its own files whole (checksums, WAL); `bbc check` reads the rest
+    path = Path(str(url.database))
+    problem = integrity_problem(path)
+    if problem is not None:
+        raise DamagedDatabase(
+            f"数据库文件“{path}”已损坏，完整性检查未通过（{problem}）。为免丢失更多内容，程序没有使用它"
+        )
+
+
 def start(window: MainWindow, target: str | None, demo: bool) -> None:
     """Open the database in the background and attach it to the window, or say why it could not be."""
 
     def failed(message: str) -> None:
-        window.database_failed(message, lambda: start(window, target, demo))
+        window.database_failed(message, lambda: start(window, target, demo), None if demo else target)
 
     run_async(lambda: open_state(target, demo), lambda result: window.sign_in(*result), failed)
 

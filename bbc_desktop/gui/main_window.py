@@ -8,6 +8,8 @@ splitter sizes are remembered between runs with QSettings.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer
@@ -168,6 +170,9 @@ class MainWindow(QMainWindow):
             None,
             "本机使用的数据库：本机文件，或多个窗口共用的数据库服务器；先测试连接再切换",
         )
+        self.restore_action = self._action(
+            "从备份恢复(&R)…", None, "用一份备份替换本机数据库文件；替换前当前数据库先另存为备份"
+        )
         self.lock_action = self._action(
             "锁定窗口(&K)", "Ctrl+L", "离开柜台时锁定窗口，回来输入密码继续；未保存的内容保留"
         )
@@ -196,6 +201,7 @@ class MainWindow(QMainWindow):
         self.audit_action.triggered.connect(self.open_audit)
         self.lock_action.triggered.connect(self.lock)
         self.database_action.triggered.connect(self.open_database_settings)
+        self.restore_action.triggered.connect(self.restore_from_backup)
         for action in self._database_actions():
             action.setEnabled(False)
 
@@ -254,6 +260,7 @@ class MainWindow(QMainWindow):
         admin_menu.addAction(self.settings_action)
         admin_menu.addAction(self.audit_action)
         admin_menu.addSeparator()
+        admin_menu.addAction(self.restore_action)
         admin_menu.addAction(self.database_action)
         account_menu = bar.addMenu("账号(&U)")
         account_menu.addAction(self.password_action)
@@ -348,12 +355,23 @@ class MainWindow(QMainWindow):
 
     # -- which database ----------------------------------------------------------------------
 
-    def database_failed(self, message: str, retry: Callable[[], None]) -> None:
-        """The database did not open (server down, wrong address…): retry, choose another, or quit."""
+    def database_failed(self, message: str, retry: Callable[[], None], target: str | None = None) -> None:
+        """The database did not open (server down, wrong address, a damaged file…): retry, restore
+        the latest good backup (a file), choose another database, or quit."""
         if self.loading is not None:
             self.loading.setText("数据库未能打开。")
+        found = self._backup_for_failed(target)
         box = QMessageBox(QMessageBox.Icon.Critical, "无法打开数据库", message, parent=self)
-        box.setInformativeText("可以稍后重试，或更改本机使用的数据库（本机文件或数据库服务器）。")
+        hint = "可以稍后重试，或更改本机使用的数据库（本机文件或数据库服务器）。"
+        if found is not None:
+            backup, count, _path, _folder = found
+            when = datetime.fromtimestamp(backup.stat().st_mtime)
+            hint = (
+                f"可以用最近一份完好的备份恢复：{backup.name}（{when:%Y年%m月%d日 %H:%M}，工单 {count} 件），"
+                "此后录入的内容需要补录；也可以重试，或更改本机使用的数据库。"
+            )
+        box.setInformativeText(hint)
+        restore = box.addButton("从备份恢复…", QMessageBox.ButtonRole.ActionRole) if found else None
         again = box.addButton("重试", QMessageBox.ButtonRole.AcceptRole)
         change = box.addButton("更改数据库连接…", QMessageBox.ButtonRole.ActionRole)
         box.addButton("退出", QMessageBox.ButtonRole.RejectRole)
@@ -364,11 +382,109 @@ class MainWindow(QMainWindow):
             if self.loading is not None:
                 self.loading.setText("正在打开数据库……")
             QTimer.singleShot(0, retry)
+        elif restore is not None and clicked is restore and found is not None:
+            self._restore_damaged(found, message, retry, target)
         elif clicked is change:
             if not self.open_database_settings():
-                self.database_failed(message, retry)
+                self.database_failed(message, retry, target)
         else:
             self._leave()
+
+    def restore_from_backup(self) -> None:
+        """管理 → 从备份恢复: a backup file replaces this PC's database (the current one kept as a backup)."""
+        from bbc_desktop.core.backup import backup_folder, check_backup, restore
+        from bbc_desktop.core.errors import BbcError
+        from bbc_desktop.core.settings import get_setting
+
+        state = self.state
+        if state is None:
+            return
+        if state.db.url.get_backend_name() != "sqlite":
+            self.show_error("服务器数据库（PostgreSQL）请用服务器自带的工具恢复，见使用说明")
+            return
+        if self.intake is not None and self.intake.is_dirty():
+            self.show_error("受理登记表中还有未保存的内容：请先保存或清空，再从备份恢复")
+            return
+        try:
+            with state.session() as session:
+                folder = backup_folder(state.db, get_setting(session, "backup_folder"))
+        except BbcError as exc:
+            self.show_error(exc.message)
+            return
+        chosen, _ = QFileDialog.getOpenFileName(
+            self, "选择备份文件", str(folder), "数据库备份 (*.sqlite3);;所有文件 (*)"
+        )
+        if not chosen:
+            return
+        source = Path(chosen)
+        try:
+            count = check_backup(source)
+        except BbcError as exc:
+            self.show_error(exc.message)
+            return
+        answer = QMessageBox.question(
+            self,
+            "从备份恢复",
+            f"用备份“{source.name}”（工单 {count} 件）替换当前数据库吗？\n\n当前数据库将先另存为备份；"
+            "备份之后录入和办理的内容需要补录。恢复后窗口重新打开，请重新登录。",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        target = state.db.target
+        if self.live is not None:
+            self.live.stop()
+        try:
+            kept, count = restore(state.db, source, folder, state.ctx.clock.now())
+        except BbcError as exc:
+            self.show_error(exc.message)
+            return
+        QMessageBox.information(
+            self,
+            "已从备份恢复",
+            f"已从“{source.name}”恢复数据库（工单 {count} 件）；恢复前的数据库已另存为：{kept}",
+        )
+        self.backups = False  # the window closes on the restored file: no closing backup over the kept one
+        self.switch_database(target)
+
+    @staticmethod
+    def _backup_for_failed(target: str | None) -> tuple[Path, int, Path, Path] | None:
+        """(backup, its tickets, the database file, the backup folder) when ``target`` is a file with one."""
+        from bbc_desktop.core.backup import backup_folder_of_file, latest_good_backup
+        from bbc_desktop.core.errors import BbcError
+        from bbc_desktop.db.session import resolve_url
+
+        try:
+            url = resolve_url(target, create=False)
+        except BbcError:
+            return None
+        if url.get_backend_name() != "sqlite" or not Path(str(url.database)).exists():
+            return None
+        path = Path(str(url.database))
+        folder = backup_folder_of_file(path)
+        best = latest_good_backup(folder)
+        return None if best is None else (best[0], best[1], path, folder)
+
+    def _restore_damaged(
+        self, found: tuple[Path, int, Path, Path], message: str, retry: Callable[[], None], target: str | None
+    ) -> None:
+        from bbc_desktop.core.backup import restore_damaged
+        from bbc_desktop.core.errors import BbcError
+
+        backup, _count, path, folder = found
+        try:
+            kept, count = restore_damaged(path, backup, folder, datetime.now())
+        except BbcError as exc:
+            QMessageBox.warning(self, "恢复未完成", exc.message)
+            self.database_failed(message, retry, target)
+            return
+        QMessageBox.information(
+            self,
+            "已从备份恢复",
+            f"已用备份“{backup.name}”恢复数据库（工单 {count} 件）。损坏的数据库文件已另存为：{kept}",
+        )
+        if self.loading is not None:
+            self.loading.setText("正在打开数据库……")
+        QTimer.singleShot(0, retry)
 
     def open_database_settings(self) -> bool:
         """管理 → 数据库连接; True when another database was chosen (the window reopens on it)."""
@@ -425,6 +541,7 @@ class MainWindow(QMainWindow):
                 self.holidays_action,
                 self.settings_action,
                 self.database_action,
+                self.restore_action,
             ),
             P.AUDIT: (self.audit_action,),
         }

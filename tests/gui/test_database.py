@@ -203,3 +203,107 @@ def test_switching_to_the_server_can_bring_this_pcs_data(
     moved.live.stop()
     wait_for_workers()
     own_file.dispose()
+
+
+@pytest.mark.sqlite_only
+def test_a_damaged_file_at_start_is_restored_from_the_latest_good_backup(
+    qtbot, db, ctx, clock, monkeypatch, messages
+):
+    """Integrity check at start: a file that fails quick_check is not used; the newest backup is offered."""
+    from pathlib import Path
+
+    from bbc_desktop.core import tickets as t
+    from bbc_desktop.core.backup import integrity_problem, make_backup
+
+    monkeypatch.setenv("BBC_NOW", clock.now().isoformat())
+    intake = t.Intake(content="不动产登记窗口让群众多次往返", name="赵敏", phone="13912345678")
+    with db.session() as s:
+        t.register(s, ctx, intake)
+    path = Path(db.target)
+    folder = path.parent / "backups"
+    make_backup(db, folder / "bbc-20261123-093000.sqlite3")
+    (folder / "bbc-20261124-093000.sqlite3").write_bytes(b"a newer backup that is itself broken" * 200)
+    with db.session() as s:
+        t.register(s, ctx, intake)  # after the backup: lost with the damage
+    db.dispose()
+    import sqlite3
+
+    connection = sqlite3.connect(path)
+    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # everything into the file itself
+    connection.close()
+    data = bytearray(path.read_bytes())
+    assert len(data) > 8 * 4096
+    page = 4096
+    data[page : len(data) - page] = bytes(len(data) - 2 * page)  # a disk that lost the middle of the file
+    path.write_bytes(bytes(data))
+    assert integrity_problem(path) is not None
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    problems: list[str] = []
+    seen: dict[str, str] = {}
+
+    def restore(box: QMessageBox) -> None:
+        seen["message"], seen["hint"] = box.text(), box.informativeText()
+        [button] = [b for b in box.buttons() if b.text() == "从备份恢复…"]
+        when_modal((FirstRunDialog, LoginDialog), sign_in_as_admin, problems)
+        button.click()
+
+    when_modal(QMessageBox, restore, problems)
+    start(window, str(path), demo=False)
+    qtbot.waitUntil(lambda: window.queue is not None or bool(problems), timeout=3 * TIMEOUT)
+    assert not problems
+    assert "已损坏" in seen["message"] and "bbc-20261123-093000.sqlite3" in seen["hint"]
+    assert "工单 1 件" in seen["hint"]  # the broken newer file was passed over
+    qtbot.waitUntil(lambda: window.queue.model.rowCount() == 1, timeout=TIMEOUT)
+    assert any("已用备份“bbc-20261123-093000.sqlite3”恢复数据库" in m for m in messages)
+    assert len(list(folder.glob("损坏-*.sqlite3"))) == 1  # the damaged file kept as it was
+    assert integrity_problem(path) is None
+    window.reminder_timer.stop()
+    window.live.stop()
+    wait_for_workers()
+
+
+@pytest.mark.sqlite_only
+def test_the_administrator_restores_a_backup_from_the_menu(
+    qtbot, db, ctx, clock, monkeypatch, messages, tmp_path
+):
+    from pathlib import Path
+
+    from PySide6.QtWidgets import QFileDialog
+
+    from bbc_desktop.core import tickets as t
+    from bbc_desktop.core.backup import make_backup
+    from bbc_desktop.gui.main_window import OPEN_WINDOWS
+
+    monkeypatch.setenv("BBC_NOW", clock.now().isoformat())
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    attach(qtbot, window, db)
+    ctx.operator = "admin"
+    intake = t.Intake(content="公积金窗口要求重复提交证明", name="钱七", phone="13600000000")
+    with db.session() as s:
+        t.register(s, ctx, intake)
+    backup = make_backup(db, tmp_path / "备份" / "上周.sqlite3")
+    with db.session() as s:
+        t.register(s, ctx, intake)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(backup), ""))
+    problems: list[str] = []
+    when_modal(LoginDialog, sign_in_as_admin, problems)
+    window.restore_action.trigger()
+    qtbot.waitUntil(
+        lambda: (bool(OPEN_WINDOWS) and OPEN_WINDOWS[-1].queue is not None) or bool(problems),
+        timeout=3 * TIMEOUT,
+    )
+    assert not problems
+    restored = OPEN_WINDOWS.pop()
+    qtbot.addWidget(restored)
+    qtbot.waitUntil(lambda: restored.queue.model.rowCount() == 1, timeout=TIMEOUT)
+    assert any("已从“上周.sqlite3”恢复数据库（工单 1 件）" in m for m in messages)
+    kept = list((Path(db.target).parent / "backups").glob("恢复前-*.sqlite3"))
+    assert len(kept) == 1  # the database from before, with its 2 tickets, kept
+    restored.reminder_timer.stop()
+    restored.live.stop()
+    wait_for_workers()
