@@ -51,8 +51,13 @@ def open_state(target: str | None, demo: bool) -> tuple[AppState, str, object, s
 
     if demo:
         target = str(Path(tempfile.mkdtemp(prefix="bbc-demo-")) / "demo.sqlite3")
-    check_integrity(target)
-    db = open_database(target)
+    from bbc_desktop.core.errors import DatabaseUnavailable
+
+    try:
+        db = open_database(target)
+    except DatabaseUnavailable:
+        check_integrity(target)  # a damaged file is named as such (and a backup offered), not "unavailable"
+        raise
     state = AppState(db)
     if demo:
         from bbc_desktop.core.demo import generate
@@ -72,7 +77,11 @@ def open_state(target: str | None, demo: bool) -> tuple[AppState, str, object, s
 
 
 def check_integrity(target: str | None) -> None:
-    """A SQLite file is checked (PRAGMA quick_check) before it is used; DamagedDatabase when it fails."""
+    """DamagedDatabase when ``target`` is a SQLite file that fails PRAGMA quick_check.
+
+    Run when the file does not open; a file that opens is checked in the background once the window
+    is up (MainWindow._check_integrity: a whole check reads the whole file, ~1 s for 100 000 tickets).
+    """
     from bbc_desktop.core.backup import integrity_problem
     from bbc_desktop.core.errors import DamagedDatabase
     from bbc_desktop.db.session import resolve_url

@@ -84,6 +84,7 @@ class MainWindow(QMainWindow):
         self.idle_timer.timeout.connect(self.lock)
         self.locked = False
         self.backups = False  # made for a real database, not for the demo's
+        self.integrity_problem: str | None = None  # what the check after the start found
         # Live queues: another counter's change reaches this window through the change feed; a
         # burst of them (one save writes several rows) becomes one refresh.
         self.live: LiveUpdates | None = None
@@ -320,7 +321,32 @@ class MainWindow(QMainWindow):
         if needs:  # not the demo: its database is thrown away on exit
             self._start_idle_lock()
             self.backups = True
+            self._check_integrity()
             self._backup(closing=False)
+
+    def _check_integrity(self) -> None:
+        """The database file's whole check (quick_check), in the background after the start; a
+        failure is said at once, with what to do."""
+        state = self.state
+        if state is None or state.db.url.get_backend_name() != "sqlite":
+            return
+        from bbc_desktop.core.backup import integrity_problem
+
+        path = Path(str(state.db.url.database))
+
+        def damaged(problem: str | None) -> None:
+            if problem is None:
+                return
+            self.integrity_problem = problem
+            QMessageBox.critical(
+                self,
+                "数据库文件已损坏",
+                f"数据库文件“{path}”的完整性检查未通过（{problem}）。\n\n"
+                "请立即停止录入，由管理员在“管理 → 从备份恢复”中用最近的备份恢复；"
+                "恢复前已录入的内容请另行记下，恢复后补录。",
+            )
+
+        run_async(lambda: integrity_problem(path), damaged, self._quiet_error)
 
     def _backup(self, closing: bool) -> None:
         """The day's first start (in the background) and closing (before the window goes): a backup."""

@@ -430,3 +430,19 @@ def test_the_queue_shows_another_counters_intake_by_itself(qtbot, window, db, ct
     qtbot.waitUntil(lambda: window.queue.model.rowCount() == before + 1, timeout=10_000)
     shown = {window.queue.model.index(row, 1).data() for row in range(window.queue.model.rowCount())}
     assert number in shown
+
+
+@pytest.mark.sqlite_only
+def test_a_file_that_opens_but_fails_its_check_is_reported_at_once(qtbot, window, db, messages, monkeypatch):
+    """The whole-file check runs after the start, off the GUI thread; its failure is said plainly.
+    (The check itself, on a really damaged file: tests/gui/test_database.py.)"""
+    from bbc_desktop.core import backup
+
+    monkeypatch.setattr(
+        backup,
+        "integrity_problem",
+        lambda path: "*** in database main *** Page 7: btreeInitPage() returns error code 11",
+    )
+    attach(qtbot, window, db)
+    qtbot.waitUntil(lambda: window.integrity_problem is not None, timeout=TIMEOUT)
+    assert any("完整性检查未通过" in m and "从备份恢复" in m for m in messages)
