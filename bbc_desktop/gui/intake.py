@@ -8,6 +8,7 @@ core's, and its Chinese message is shown beside the field it is about.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime
@@ -50,6 +51,7 @@ from bbc_desktop.gui.state import AppState
 from bbc_desktop.gui.worker import run_async
 
 log = logging.getLogger(__name__)
+DRAFT_INTERVAL_MS = 2000
 
 UNCATEGORISED = "（未分类）"
 REPEAT_DEBOUNCE_MS = 300
@@ -295,6 +297,15 @@ class IntakeForm(QWidget):
         self._setup_widgets()
         self._connect()
         self.set_defaults()
+        # The draft on disk (gui/drafts.py): written while the form differs from an empty one.
+        from bbc_desktop.gui.drafts import draft_file
+
+        self.draft_path = draft_file(state.db.target)
+        self._draft_written: dict[str, Any] | None = None
+        self.draft_timer = QTimer(self)
+        self.draft_timer.setInterval(DRAFT_INTERVAL_MS)
+        self.draft_timer.timeout.connect(self.keep_draft)
+        self.draft_timer.start()
 
     # -- building ------------------------------------------------------------------------------
 
@@ -463,7 +474,76 @@ class IntakeForm(QWidget):
         self._clear_marks()
         self._show_message("", "")
         self.name_edit.setFocus()
+        if hasattr(self, "draft_path"):
+            self.keep_draft()  # emptied on purpose: no draft to offer later
         return True
+
+    # -- the draft on disk ---------------------------------------------------------------------
+
+    def _draft_values(self) -> dict[str, Any]:
+        accepted = self._accepted_override()
+        return {
+            "kind": self._kind().value,
+            "name": self.name_edit.text(),
+            "company": self.company_edit.text(),
+            "phone": self.phone_edit.text(),
+            "anonymous": self.anonymous_check.isChecked(),
+            "confidential": self.confidential_check.isChecked(),
+            "source": self.source_combo.currentData(),
+            "category": self.category_combo.currentData(),
+            "written": self.written_radio.isChecked(),
+            "content": self.content_edit.toPlainText(),
+            "grade": self.grade().value,
+            "unit": self.unit_combo.currentText(),
+            "co_units": list(self._co_units),
+            "note": self.dispatch_note_edit.toPlainText(),
+            "accepted": accepted.isoformat() if accepted else None,
+        }
+
+    def keep_draft(self) -> None:
+        """Write the form to its draft file when it changed since (remove the file once it is empty)."""
+        from bbc_desktop.gui.drafts import discard_draft, save_draft
+
+        if not self.is_dirty():
+            if self._draft_written is not None or self.draft_path.exists():
+                discard_draft(self.draft_path)
+                self._draft_written = None
+            return
+        values = self._draft_values()
+        if values == self._draft_written:
+            return
+        try:
+            save_draft(self.draft_path, values, self.state.ctx.operator, self.state.ctx.clock.now())
+        except OSError as exc:
+            log.warning("the intake draft could not be written: %s", exc)
+            return
+        self._draft_written = values
+
+    def apply_draft(self, values: dict[str, Any]) -> None:
+        """Put a kept draft back into the form (as the operator left it)."""
+        (
+            self.company_radio if values.get("kind") == ReporterKind.COMPANY.value else self.person_radio
+        ).setChecked(True)
+        self.name_edit.setText(str(values.get("name") or ""))
+        self.company_edit.setText(str(values.get("company") or ""))
+        self.phone_edit.setText(str(values.get("phone") or ""))
+        self.anonymous_check.setChecked(bool(values.get("anonymous")))
+        self.confidential_check.setChecked(bool(values.get("confidential")))
+        for combo, key in ((self.source_combo, "source"), (self.category_combo, "category")):
+            index = combo.findData(values.get(key))
+            if index >= 0:
+                combo.setCurrentIndex(index)
+        (self.written_radio if values.get("written") else self.oral_radio).setChecked(True)
+        self.content_edit.setPlainText(str(values.get("content") or ""))
+        grade = next((g for g in self.grade_buttons if g.value == values.get("grade")), Grade.BLUE)
+        self.grade_buttons[grade].setChecked(True)
+        self.unit_combo.setEditText(str(values.get("unit") or ""))
+        self._co_units = [u for u in values.get("co_units") or [] if u in self._unit_names]
+        self.dispatch_note_edit.setPlainText(str(values.get("note") or ""))
+        if values.get("accepted"):
+            with contextlib.suppress(TypeError, ValueError):
+                self.accepted_edit.setDateTime(QDateTime(datetime.fromisoformat(values["accepted"])))
+        self._refresh_all()
 
     def is_dirty(self) -> bool:
         """Whether anything differs from an empty form with the defaults."""
@@ -608,6 +688,7 @@ class IntakeForm(QWidget):
             log.exception("saving the intake failed")
             return f"保存失败，未登记任何内容：程序内部错误（{type(exc).__name__}），请联系管理员"
         self.clear(confirm=False)
+        self.keep_draft()  # saved: the draft goes at once
         detail = "，已当场解决" if on_spot_result is not None else (f"，已转办{unit}" if unit else "")
         self._show_message(f"已受理：{number}{detail}", "success")
         self.last_saved_id = ticket_id

@@ -318,11 +318,37 @@ class MainWindow(QMainWindow):
                     return
         self.attach(state, description, preloaded)
         self._apply_role()
+        self._offer_draft()
         if needs:  # not the demo: its database is thrown away on exit
             self._start_idle_lock()
             self.backups = True
             self._check_integrity()
             self._backup(closing=False)
+
+    def _offer_draft(self) -> None:
+        """An intake left unsaved by a crash or a power cut: offer to put it back into the form."""
+        from bbc_desktop.gui.drafts import discard_draft, load_draft
+
+        intake = self.intake
+        if intake is None or intake.isHidden():
+            return
+        draft = load_draft(intake.draft_path)
+        if draft is None:
+            return
+        values = draft["values"]
+        who = values.get("company") or values.get("name") or "匿名"
+        content = str(values.get("content") or "").strip().replace("\n", " ")
+        answer = QMessageBox.question(
+            self,
+            "恢复未保存的受理登记",
+            f"上次{draft.get('saved_at', '')[:16].replace('T', ' ')}有一份受理登记尚未保存"
+            f"（反映人：{who}；{content[:40] or '反映内容未填写'}）。\n\n恢复到受理登记表中吗？选“否”将丢弃它。",
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            intake.apply_draft(values)
+            self.statusBar().showMessage("已恢复上次未保存的受理登记，请核对后保存", 15000)
+        else:
+            discard_draft(intake.draft_path)
 
     def _check_integrity(self) -> None:
         """The database file's whole check (quick_check), in the background after the start; a

@@ -11,7 +11,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QDialogButtonBox, QSplitter, QWidget
 
 from bbc_desktop.core import tickets as t
-from bbc_desktop.core.domain import Status
+from bbc_desktop.core.domain import Grade, Status
 from bbc_desktop.core.lifecycle import Action
 from bbc_desktop.gui.actions import ActionDialog
 from bbc_desktop.gui.app import start
@@ -446,3 +446,38 @@ def test_a_file_that_opens_but_fails_its_check_is_reported_at_once(qtbot, window
     attach(qtbot, window, db)
     qtbot.waitUntil(lambda: window.integrity_problem is not None, timeout=TIMEOUT)
     assert any("完整性检查未通过" in m and "从备份恢复" in m for m in messages)
+
+
+def test_an_intake_being_typed_survives_a_crash_as_a_draft(qtbot, window, db, clock, messages, monkeypatch):
+    """The form is kept on disk while typed; the next start offers it back; saving removes it."""
+    from bbc_desktop.gui.drafts import load_draft
+
+    attach(qtbot, window, db)
+    form = window.intake
+    type_text(qtbot, form.name_edit, "吴十")
+    type_text(qtbot, form.phone_edit, "13812345678")
+    type_text(qtbot, form.content_edit, "不动产登记窗口要求提供已经提交过的材料。")
+    form.grade_buttons[Grade.YELLOW].click()
+    qtbot.waitUntil(lambda: form.draft_path.exists(), timeout=TIMEOUT)
+    qtbot.waitUntil(
+        lambda: (load_draft(form.draft_path) or {}).get("values", {}).get("grade") == "yellow",
+        timeout=TIMEOUT,
+    )
+    # The program dies here (power cut): nothing saved, the window never closed properly.
+    form.draft_timer.stop()
+
+    again = MainWindow()
+    qtbot.addWidget(again)
+    again.show()
+    attach(qtbot, again, db)  # the same database: the draft is offered (answered 是 here)
+    restored = again.intake
+    assert restored.name_edit.text() == "吴十" and restored.phone_edit.text() == "13812345678"
+    assert restored.content_edit.toPlainText() == "不动产登记窗口要求提供已经提交过的材料。"
+    assert restored.grade() is Grade.YELLOW
+    with qtbot.waitSignal(restored.saved, timeout=TIMEOUT) as saved:
+        assert restored.save()
+    assert saved.args[1] == "BBC-2026-0001"
+    assert not restored.draft_path.exists()  # saved: no draft left to offer
+    again.reminder_timer.stop()
+    again.live.stop()
+    form.clear(confirm=False)  # the first window closes without asking
