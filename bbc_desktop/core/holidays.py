@@ -32,7 +32,12 @@ _KINDS = {
 
 def parse_csv(text: str) -> list[tuple[date, bool, str]]:
     """Parse the schedule, naming every bad line; nothing is returned unless every line is good."""
-    rows = list(csv.reader(io.StringIO(text)))
+    # Line ends as any editor leaves them (a lone \r from an old Mac or a pasted cell included).
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:  # e.g. a NUL character: not a text file
+        raise ValidationError(f"节假日文件不是有效的 CSV 文本：{exc}") from None
     if not rows:
         raise ValidationError("节假日文件是空的")
     header = [cell.strip().lower() for cell in rows[0]]
