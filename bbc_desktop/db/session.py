@@ -73,7 +73,7 @@ def resolve_url(target: str | os.PathLike[str] | None = None, *, create: bool = 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=15000")
+    cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_SECONDS * 1000)}")
     if cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
         cursor.execute("PRAGMA journal_mode=WAL")
     # A complaint must survive a power cut at the counter, not only a crash of the program.
@@ -90,6 +90,8 @@ def _json_text(value: object) -> str:
 
 
 CONNECT_TIMEOUT = 8  # seconds, for a server database
+# How long a write waits for another program holding the SQLite file before it is refused.
+SQLITE_BUSY_SECONDS = 15.0
 
 # PostgreSQL: one key of a transaction-level advisory lock that every writing transaction takes
 # before its first write (and migrate() before looking at the schema). See _serialise_writers.
@@ -122,7 +124,7 @@ def _serialise_writers(engine: Engine) -> None:
 
 def make_engine(url: URL) -> Engine:
     if url.get_backend_name() == "sqlite":
-        engine = create_engine(url, connect_args={"timeout": 15}, json_serializer=_json_text)
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS}, json_serializer=_json_text)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     # A server that accepts the connection and never answers must not hold the counter for minutes.

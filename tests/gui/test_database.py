@@ -307,3 +307,36 @@ def test_the_administrator_restores_a_backup_from_the_menu(
     restored.reminder_timer.stop()
     restored.live.stop()
     wait_for_workers()
+
+
+@pytest.mark.sqlite_only
+def test_a_file_locked_by_another_program_keeps_the_intake(qtbot, db, clock, monkeypatch, messages):
+    import sqlite3
+
+    from bbc_desktop.db import session as session_module
+
+    monkeypatch.setattr(session_module, "SQLITE_BUSY_SECONDS", 0.5)
+    monkeypatch.setenv("BBC_NOW", clock.now().isoformat())
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    attach(qtbot, window, db)
+    form = window.intake
+    type_text(qtbot, form.name_edit, "孙八")
+    type_text(qtbot, form.phone_edit, "13512345678")
+    type_text(qtbot, form.content_edit, "公积金提取窗口要求开具无法开具的证明。")
+    other = sqlite3.connect(db.target, isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        assert form.save() is False
+        assert "正被其他程序占用" in form.message_label.text() and "未保存" in form.message_label.text()
+        assert form.content_edit.toPlainText() == "公积金提取窗口要求开具无法开具的证明。"
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    with qtbot.waitSignal(form.saved, timeout=TIMEOUT) as saved:
+        assert form.save() is True
+    assert saved.args[1] == "BBC-2026-0001"
+    window.reminder_timer.stop()
+    window.live.stop()
+    wait_for_workers()
