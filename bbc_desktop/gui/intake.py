@@ -481,24 +481,18 @@ class IntakeForm(QWidget):
     # -- the draft on disk ---------------------------------------------------------------------
 
     def _draft_values(self) -> dict[str, Any]:
-        accepted = self._accepted_override()
-        return {
-            "kind": self._kind().value,
-            "name": self.name_edit.text(),
-            "company": self.company_edit.text(),
-            "phone": self.phone_edit.text(),
-            "anonymous": self.anonymous_check.isChecked(),
-            "confidential": self.confidential_check.isChecked(),
-            "source": self.source_combo.currentData(),
-            "category": self.category_combo.currentData(),
-            "written": self.written_radio.isChecked(),
-            "content": self.content_edit.toPlainText(),
-            "grade": self.grade().value,
-            "unit": self.unit_combo.currentText(),
-            "co_units": list(self._co_units),
-            "note": self.dispatch_note_edit.toPlainText(),
-            "accepted": accepted.isoformat() if accepted else None,
-        }
+        """The form's values (``_values``) as JSON keeps them; the repeat link is decided afresh."""
+        values = dict(self._values())
+        accepted = values.pop("accepted")
+        values.pop("link")
+        values["written"] = values.pop("form")
+        values.update(
+            kind=values["kind"].value,
+            grade=values["grade"].value,
+            co_units=list(values["co_units"]),
+            accepted=accepted.isoformat() if accepted else None,
+        )
+        return values
 
     def keep_draft(self) -> None:
         """Write the form to its draft file when it changed since (remove the file once it is empty)."""
