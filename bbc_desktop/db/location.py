@@ -17,12 +17,13 @@ from sqlalchemy.engine import URL, make_url
 
 from bbc_desktop.core.errors import BbcError, DatabaseUnavailable, ValidationError
 
-APP_NAME = "bbc-desktop"
 DEFAULT_PORT = 5432
 
 
 def config_file() -> Path:
     from platformdirs import user_config_path
+
+    from bbc_desktop.db.session import APP_NAME
 
     return user_config_path(APP_NAME, appauthor=False) / "database.json"
 

@@ -25,10 +25,15 @@ APP_NAME = "bbc-desktop"
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
-def default_db_path() -> Path:
+def data_folder() -> Path:
+    """The user's data folder of the program (the default database, logs, drafts, a server's attachments)."""
     from platformdirs import user_data_path
 
-    return user_data_path(APP_NAME, appauthor=False) / "bbc.sqlite3"
+    return user_data_path(APP_NAME, appauthor=False)
+
+
+def default_db_path() -> Path:
+    return data_folder() / "bbc.sqlite3"
 
 
 def resolve_url(target: str | os.PathLike[str] | None = None, *, create: bool = True) -> URL:
@@ -340,9 +345,7 @@ class Database:
         """Beside a SQLite file; in the user's data folder for a server database."""
         if self.url.get_backend_name() == "sqlite" and self.url.database:
             return Path(self.url.database).parent / "attachments"
-        from platformdirs import user_data_path
-
-        return user_data_path(APP_NAME, appauthor=False) / "attachments"
+        return data_folder() / "attachments"
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -49,6 +49,7 @@ from bbc_desktop.core.errors import BbcError, Conflict, TransitionError
 from bbc_desktop.core.lifecycle import Action
 from bbc_desktop.core.queries import find_by_number, summary
 from bbc_desktop.core.units import list_units
+from bbc_desktop.gui.forms import ERROR_STYLE
 from bbc_desktop.gui.state import AppState
 
 log = logging.getLogger(__name__)
@@ -293,7 +294,6 @@ NOTICES: dict[Action, str] = {
 UNSATISFIED_WARNING = (
     "选择“不满意”将重新办理：工单退回承办单位，办理期限重新计算，原办理结果和答复记入办理记录。"
 )
-ERROR_STYLE = "color: #b91c1c; font-weight: bold;"
 WARNING_STYLE = "color: #b45309;"
 
 

@@ -30,9 +30,9 @@ from PySide6.QtWidgets import (
 from bbc_desktop.core.errors import BbcError
 from bbc_desktop.db.location import DEFAULT_PORT, ServerFields, server_url, split_server_url
 from bbc_desktop.db.session import Database
+from bbc_desktop.gui.forms import ERROR_STYLE
 from bbc_desktop.gui.worker import run_async
 
-_ERROR = "color: #b91c1c; font-weight: bold;"
 _OK = "color: #15803d; font-weight: bold;"
 TESTING = "正在连接……"
 
@@ -172,7 +172,7 @@ class DatabaseDialog(QDialog):
 
     def _say(self, text: str, *, ok: bool) -> None:
         self.result_label.setText(text)
-        self.result_label.setStyleSheet(_OK if ok else _ERROR)
+        self.result_label.setStyleSheet(_OK if ok else ERROR_STYLE)
 
     def _run_probe(self, then_accept: bool) -> None:
         if self._busy:

@@ -16,14 +16,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-APP_NAME = "bbc-desktop"
-
 
 def draft_file(database: str) -> Path:
-    from platformdirs import user_data_path
+    from bbc_desktop.db.session import data_folder
 
     key = hashlib.sha256(database.encode()).hexdigest()[:12]
-    return user_data_path(APP_NAME, appauthor=False) / "drafts" / f"intake-{key}.json"
+    return data_folder() / "drafts" / f"intake-{key}.json"
 
 
 def save_draft(path: Path, values: dict[str, Any], operator: str, now: datetime) -> None:

@@ -18,15 +18,14 @@ from types import TracebackType
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-APP_NAME = "bbc-desktop"
 log = logging.getLogger("bbc_desktop")
 _state: dict[str, object] = {}
 
 
 def log_file() -> Path:
-    from platformdirs import user_data_path
+    from bbc_desktop.db.session import data_folder
 
-    return user_data_path(APP_NAME, appauthor=False) / "bbc-desktop.log"
+    return data_folder() / "bbc-desktop.log"
 
 
 def setup_logging() -> Path | None:

@@ -13,6 +13,9 @@ from PySide6.QtCore import QFile, QIODevice
 from PySide6.QtUiTools import QUiLoader
 from PySide6.QtWidgets import QWidget
 
+# A refusal or a fault, in red, wherever the window says one (dialogs, the status bar).
+ERROR_STYLE = "color: #b91c1c; font-weight: bold;"
+
 
 def forms_dir() -> Path:
     """``forms/`` beside the package (source tree, editable install) or where the installer put it."""

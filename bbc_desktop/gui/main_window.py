@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from bbc_desktop import version
 from bbc_desktop.core.errors import BbcError
-from bbc_desktop.gui.forms import load_form
+from bbc_desktop.gui.forms import ERROR_STYLE, load_form
 from bbc_desktop.gui.worker import run_async
 
 if TYPE_CHECKING:
@@ -94,7 +94,7 @@ class MainWindow(QMainWindow):
         self.live_timer.timeout.connect(self._refresh_from_elsewhere)
         self.connection_label = QLabel()
         self.connection_label.setObjectName("connectionLabel")
-        self.connection_label.setStyleSheet("color: #b91c1c; font-weight: bold;")
+        self.connection_label.setStyleSheet(ERROR_STYLE)
         self.connection_label.hide()
         self.statusBar().addPermanentWidget(self.connection_label)
         self._restore_geometry()
@@ -1009,6 +1009,14 @@ class MainWindow(QMainWindow):
             settings.setValue("main/splitter", self.splitter.saveState())
         settings.sync()
 
+    def stop_background(self) -> None:
+        """Stop what runs by itself: the reminders, the live updates (their thread), the idle lock."""
+        self.reminder_timer.stop()
+        self.live_timer.stop()
+        self.idle_timer.stop()
+        if self.live is not None:
+            self.live.stop()
+
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         if self.intake is not None and self.intake.is_dirty():
             answer = QMessageBox.question(
@@ -1021,10 +1029,7 @@ class MainWindow(QMainWindow):
             if answer != QMessageBox.StandardButton.Yes:
                 event.ignore()
                 return
-        self.reminder_timer.stop()
-        self.live_timer.stop()
-        if self.live is not None:
-            self.live.stop()
+        self.stop_background()
         self.save_layout()
         self._backup(closing=True)
         super().closeEvent(event)

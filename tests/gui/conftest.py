@@ -25,3 +25,18 @@ def messages(monkeypatch):  # type: ignore[no-untyped-def]
         monkeypatch.setattr(QMessageBox, name, lambda _parent, _title, text, *a, **k: shown.append(text))
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     return shown
+
+
+@pytest.fixture
+def window(qtbot, clock, monkeypatch):  # type: ignore[no-untyped-def]
+    """A main window on nothing yet (``test_main_window.attach`` opens ``db`` in it), on the tests' clock."""
+    from bbc_desktop.gui.main_window import MainWindow
+    from bbc_desktop.gui.worker import wait_for_workers
+
+    monkeypatch.setenv("BBC_NOW", clock.now().isoformat())  # the window's own clock, as the fixtures'
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    win.stop_background()
+    wait_for_workers()

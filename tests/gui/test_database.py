@@ -17,7 +17,6 @@ from bbc_desktop.db.location import saved_target
 from bbc_desktop.gui.app import start
 from bbc_desktop.gui.database import TESTING, DatabaseDialog
 from bbc_desktop.gui.login import FirstRunDialog, LoginDialog
-from bbc_desktop.gui.main_window import MainWindow
 from bbc_desktop.gui.worker import wait_for_workers
 
 
@@ -80,11 +79,7 @@ def test_a_connection_is_tested_before_anything_is_switched(qtbot, db, new_db_ur
         assert "工单 0 件" in dialog.result_label.text()
 
 
-def test_a_database_that_does_not_open_offers_to_choose_another(qtbot, db, clock, monkeypatch):
-    monkeypatch.setenv("BBC_NOW", clock.now().isoformat())
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.show()
+def test_a_database_that_does_not_open_offers_to_choose_another(qtbot, db, window):
     problems: list[str] = []
     seen: dict[str, str] = {}
 
@@ -109,19 +104,10 @@ def test_a_database_that_does_not_open_offers_to_choose_another(qtbot, db, clock
     assert not problems
     assert "无法连接数据库服务器" in seen["message"] and "secret" not in seen["message"]
     assert window.database_label.text().startswith("数据库：")
-    window.reminder_timer.stop()
-    window.live.stop()
-    wait_for_workers()
 
 
 @pytest.mark.server_only
-def test_a_lost_server_keeps_the_intake_and_saving_works_when_it_is_back(
-    qtbot, db, clock, monkeypatch, messages
-):
-    monkeypatch.setenv("BBC_NOW", clock.now().isoformat())
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.show()
+def test_a_lost_server_keeps_the_intake_and_saving_works_when_it_is_back(qtbot, window, db, messages):
     attach(qtbot, window, db)
     form = window.intake
     type_text(qtbot, form.name_edit, "孙八")
@@ -149,14 +135,11 @@ def test_a_lost_server_keeps_the_intake_and_saving_works_when_it_is_back(
         assert form.save() is True
     assert saved.args[1] == "BBC-2026-0001"
     qtbot.waitUntil(lambda: not window.connection_label.isVisible(), timeout=15_000)
-    window.reminder_timer.stop()
-    window.live.stop()
-    wait_for_workers()
 
 
 @pytest.mark.server_only
 def test_switching_to_the_server_can_bring_this_pcs_data(
-    qtbot, clock, monkeypatch, messages, tmp_path, new_db_url
+    qtbot, window, clock, messages, tmp_path, new_db_url
 ):
     """A counter that worked on its own file moves onto the hall's server from the window."""
     from bbc_desktop.core import tickets as t
@@ -164,11 +147,7 @@ def test_switching_to_the_server_can_bring_this_pcs_data(
     from bbc_desktop.db.session import open_database
     from bbc_desktop.gui.main_window import OPEN_WINDOWS
 
-    monkeypatch.setenv("BBC_NOW", clock.now().isoformat())
     own_file = open_database(tmp_path / "counter.sqlite3")
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.show()
     attach(qtbot, window, own_file)
     with own_file.session() as s:
         t.register(
@@ -199,23 +178,19 @@ def test_switching_to_the_server_can_bring_this_pcs_data(
     assert any("已将全部数据复制到" in text and "工单 1 件" in text for text in messages)
     assert "服务器" in moved.database_label.text()
     assert make_url(saved_target()).database == make_url(server).database
-    moved.reminder_timer.stop()
-    moved.live.stop()
+    moved.stop_background()
     wait_for_workers()
     own_file.dispose()
 
 
 @pytest.mark.sqlite_only
-def test_a_damaged_file_at_start_is_restored_from_the_latest_good_backup(
-    qtbot, db, ctx, clock, monkeypatch, messages
-):
+def test_a_damaged_file_at_start_is_restored_from_the_latest_good_backup(qtbot, window, db, ctx, messages):
     """Integrity check at start: a file that fails quick_check is not used; the newest backup is offered."""
     from pathlib import Path
 
     from bbc_desktop.core import tickets as t
     from bbc_desktop.core.backup import integrity_problem, make_backup
 
-    monkeypatch.setenv("BBC_NOW", clock.now().isoformat())
     intake = t.Intake(content="不动产登记窗口让群众多次往返", name="赵敏", phone="13912345678")
     with db.session() as s:
         t.register(s, ctx, intake)
@@ -238,9 +213,6 @@ def test_a_damaged_file_at_start_is_restored_from_the_latest_good_backup(
     path.write_bytes(bytes(data))
     assert integrity_problem(path) is not None
 
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.show()
     problems: list[str] = []
     seen: dict[str, str] = {}
 
@@ -260,14 +232,11 @@ def test_a_damaged_file_at_start_is_restored_from_the_latest_good_backup(
     assert any("已用备份“bbc-20261123-093000.sqlite3”恢复数据库" in m for m in messages)
     assert len(list(folder.glob("损坏-*.sqlite3"))) == 1  # the damaged file kept as it was
     assert integrity_problem(path) is None
-    window.reminder_timer.stop()
-    window.live.stop()
-    wait_for_workers()
 
 
 @pytest.mark.sqlite_only
 def test_the_administrator_restores_a_backup_from_the_menu(
-    qtbot, db, ctx, clock, monkeypatch, messages, tmp_path
+    qtbot, window, db, ctx, monkeypatch, messages, tmp_path
 ):
     from pathlib import Path
 
@@ -277,10 +246,6 @@ def test_the_administrator_restores_a_backup_from_the_menu(
     from bbc_desktop.core.backup import make_backup
     from bbc_desktop.gui.main_window import OPEN_WINDOWS
 
-    monkeypatch.setenv("BBC_NOW", clock.now().isoformat())
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.show()
     attach(qtbot, window, db)
     ctx.operator = "admin"
     intake = t.Intake(content="公积金窗口要求重复提交证明", name="钱七", phone="13600000000")
@@ -304,22 +269,17 @@ def test_the_administrator_restores_a_backup_from_the_menu(
     assert any("已从“上周.sqlite3”恢复数据库（工单 1 件）" in m for m in messages)
     kept = list((Path(db.target).parent / "backups").glob("恢复前-*.sqlite3"))
     assert len(kept) == 1  # the database from before, with its 2 tickets, kept
-    restored.reminder_timer.stop()
-    restored.live.stop()
+    restored.stop_background()
     wait_for_workers()
 
 
 @pytest.mark.sqlite_only
-def test_a_file_locked_by_another_program_keeps_the_intake(qtbot, db, clock, monkeypatch, messages):
+def test_a_file_locked_by_another_program_keeps_the_intake(qtbot, window, db, clock, monkeypatch, messages):
     import sqlite3
 
     from bbc_desktop.db import session as session_module
 
     monkeypatch.setattr(session_module, "SQLITE_BUSY_SECONDS", 0.5)
-    monkeypatch.setenv("BBC_NOW", clock.now().isoformat())
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.show()
     attach(qtbot, window, db)
     form = window.intake
     type_text(qtbot, form.name_edit, "孙八")
@@ -337,6 +297,3 @@ def test_a_file_locked_by_another_program_keeps_the_intake(qtbot, db, clock, mon
     with qtbot.waitSignal(form.saved, timeout=TIMEOUT) as saved:
         assert form.save() is True
     assert saved.args[1] == "BBC-2026-0001"
-    window.reminder_timer.stop()
-    window.live.stop()
-    wait_for_workers()

@@ -18,7 +18,6 @@ from bbc_desktop.gui.app import start
 from bbc_desktop.gui.login import ChangePasswordDialog, FirstRunDialog, LoginDialog
 from bbc_desktop.gui.main_window import MainWindow
 from bbc_desktop.gui.state import AppState
-from bbc_desktop.gui.worker import wait_for_workers
 
 TIMEOUT = 20_000
 PASSWORD = "counter2026"
@@ -41,17 +40,9 @@ def office(db):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def window(qtbot, db, clock, monkeypatch, messages):  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("BBC_NOW", clock.now().isoformat())
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.reminder_timer.stop()
-    win.live_timer.stop()
-    if win.live is not None:
-        win.live.stop()
-    wait_for_workers()
+def window(window, messages):  # type: ignore[no-untyped-def]
+    """The shared window (gui/conftest.py), with its message boxes recorded."""
+    return window
 
 
 def test_first_run_refuses_a_weak_or_mistyped_password_then_creates_the_administrator(qtbot, db, ctx):

@@ -28,20 +28,6 @@ def no_blocking_message_boxes(messages):  # type: ignore[no-untyped-def]
     return messages
 
 
-@pytest.fixture
-def window(qtbot, db, clock, monkeypatch, tmp_path):  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("BBC_NOW", clock.now().isoformat())  # the window's own clock, as the fixtures'
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.reminder_timer.stop()
-    win.live_timer.stop()
-    if win.live is not None:
-        win.live.stop()
-    wait_for_workers()
-
-
 ADMIN_PASSWORD = "counter2026"
 
 
@@ -478,6 +464,5 @@ def test_an_intake_being_typed_survives_a_crash_as_a_draft(qtbot, window, db, cl
         assert restored.save()
     assert saved.args[1] == "BBC-2026-0001"
     assert not restored.draft_path.exists()  # saved: no draft left to offer
-    again.reminder_timer.stop()
-    again.live.stop()
+    again.stop_background()
     form.clear(confirm=False)  # the first window closes without asking
