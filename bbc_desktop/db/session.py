@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -127,10 +128,22 @@ def _serialise_writers(engine: Engine) -> None:
         cursor.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
 
 
+_SQLITE_ENGINES: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+def close_sqlite_files() -> None:
+    """Close this process's idle SQLite connections: the last one to close folds the WAL into the
+    file and removes it, so the ``.sqlite3`` file alone is the whole database again (to be copied
+    onto a stick, say). Called when the ``bbc`` command ends and the window closes."""
+    for engine in list(_SQLITE_ENGINES):
+        engine.dispose()
+
+
 def make_engine(url: URL) -> Engine:
     if url.get_backend_name() == "sqlite":
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS}, json_serializer=_json_text)
         event.listen(engine, "connect", _sqlite_pragmas)
+        _SQLITE_ENGINES.add(engine)
         return engine
     # A server that accepts the connection and never answers must not hold the counter for minutes.
     connect_args = {"connect_timeout": CONNECT_TIMEOUT} if url.get_backend_name() == "postgresql" else {}
@@ -230,6 +243,8 @@ def describe_url(url: URL) -> str:
     )
 
 
+READ_ONLY = "数据库文件或其所在文件夹不允许写入（{where}）：请管理员恢复该文件夹的写入权限，或把数据库移到可写入的位置"
+
 # What the driver says (lower case) → what the counter reads; the first match wins, so the specific
 # cases stand before the general "could not connect". {where} is the database as a clerk reads it.
 _UNAVAILABLE: tuple[tuple[tuple[str, ...], str], ...] = (
@@ -271,8 +286,12 @@ _UNAVAILABLE: tuple[tuple[tuple[str, ...], str], ...] = (
         "无法连接数据库服务器（{where}）：请确认服务器已开启、网络畅通、地址和端口正确",
     ),
     (("database is locked",), "数据库文件正被其他程序占用（{where}），等待后仍未释放"),
-    (("readonly", "read-only"), "数据库文件只读，无法保存（{where}）"),
-    (("disk is full", "no space"), "磁盘空间已满，无法保存（{where}）"),
+    (("readonly", "read-only"), READ_ONLY),
+    (
+        ("unable to open database file",),
+        "无法打开或写入数据库文件（{where}）：请检查该文件和所在文件夹是否存在、是否允许写入",
+    ),
+    (("disk is full", "no space"), "磁盘空间已满，无法保存（{where}）：请清理磁盘后重试"),
 )
 
 
@@ -336,9 +355,19 @@ class Database:
                 raise
             from bbc_desktop.core.errors import DatabaseUnavailable
 
+            sentence = explain_unavailable(exc, self.describe())
+            # A sentence that already says what to do is not followed by "try again later".
             raise DatabaseUnavailable(
-                explain_unavailable(exc, self.describe()) + "本次操作未保存，请稍后重试"
+                sentence + ("本次操作未保存" if "请" in sentence else "本次操作未保存，请稍后重试")
             ) from exc
+
+    def read_only(self) -> bool:
+        """A SQLite file this program may read but not write (its folder counts: WAL writes beside it)."""
+        if self.url.get_backend_name() != "sqlite" or not self.url.database:
+            return False
+        path = Path(self.url.database)
+        # effective ids: what the kernel checks on open; a read-only mount says so even to root.
+        return not all(os.access(p, os.W_OK, effective_ids=True) for p in (path, path.parent))
 
     @property
     def attachments_dir(self) -> Path:

@@ -58,6 +58,14 @@ def open_state(target: str | None, demo: bool) -> tuple[AppState, str, object, s
     except DatabaseUnavailable:
         check_integrity(target)  # a damaged file is named as such (and a backup offered), not "unavailable"
         raise
+    if db.read_only():  # signing in already writes (the audit trail): refused before, not during
+        from bbc_desktop.db.session import READ_ONLY
+
+        db.dispose()
+        raise DatabaseUnavailable(
+            READ_ONLY.format(where=db.describe())
+            + "。登录、受理登记和办理都要写入数据库，本程序无法在其上工作"
+        )
     state = AppState(db)
     if demo:
         from bbc_desktop.core.demo import generate
