@@ -114,6 +114,20 @@ def check_font_file(value: str) -> str:
     return str(face.path) + (f"#{face.index}" if face.index else "")
 
 
+def _unusable(face: Face, what: str) -> str:
+    """Why a face cannot be used, and what to do: the bundled ones mean a damaged installation."""
+    try:
+        bundled = face.path.resolve().parent == fonts_dir().resolve()
+    except ValidationError:
+        bundled = False
+    if bundled:
+        return (
+            f"程序自带的字体文件“{face.label}”{what}，程序安装不完整：请重新安装本程序；"
+            "在此之前，管理员可以在“设置”中把打印字体改为本机的宋体（如 C:\\Windows\\Fonts\\simsun.ttc）"
+        )
+    return f"字体文件“{face.label}”{what}：请在“设置”中检查打印字体"
+
+
 class _Registry:
     """The faces registered with ReportLab in this process, by file and index; thread-safe."""
 
@@ -136,7 +150,9 @@ class _Registry:
             try:
                 font = TTFont(name, str(face.path), subfontIndex=face.index)
             except (OSError, TTFError) as exc:
-                raise ValidationError(f"字体文件“{face.label}”无法读取或已损坏（{exc}）") from None
+                raise ValidationError(_unusable(face, f"无法读取或已损坏（{exc}）")) from None
+            except Exception as exc:  # a cut-off or overwritten file fails anywhere in the parser
+                raise ValidationError(_unusable(face, f"已损坏（{type(exc).__name__}）")) from None
             pdfmetrics.registerFont(font)
             self._names[face] = name
             self._covered[name] = font.face.charToGlyph
@@ -206,7 +222,7 @@ def chains(text_setting: str = "", title_setting: str = "") -> tuple[Chain, Chai
     title = parse_font_setting(title_setting) or Face(bundled / TITLE_FACE)
     for face in (text, title):
         if not face.path.is_file():
-            raise ValidationError(f"找不到字体文件“{face.path}”，请在设置中检查打印字体")
+            raise ValidationError(_unusable(face, f"不存在（{face.path}）"))
     return Chain((text, *fallbacks)), Chain((title, *fallbacks))
 
 
