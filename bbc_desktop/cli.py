@@ -1125,12 +1125,16 @@ def run() -> None:
 
     Everything is committed and written by then; what is left is the interpreter taking SQLAlchemy
     and ReportLab apart object by object, which measured 0.2–0.5 s of a 1 s ``bbc slip``. The output
-    is flushed first; the SQLite file needs no closing (its WAL is already durable).
+    is flushed first. The SQLite connections are closed, so that the WAL (already durable) is
+    folded into the file and the file alone is the whole database.
     """
     code = main()
     try:
         sys.stdout.flush()
         sys.stderr.flush()
+        from bbc_desktop.db.session import close_sqlite_files
+
+        close_sqlite_files()
     finally:
         os._exit(code)
 

@@ -1032,4 +1032,6 @@ class MainWindow(QMainWindow):
         self.stop_background()
         self.save_layout()
         self._backup(closing=True)
+        if self.state is not None:
+            self.state.db.dispose()  # the WAL folded into the file: the file alone is the database
         super().closeEvent(event)
