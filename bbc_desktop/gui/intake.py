@@ -302,6 +302,7 @@ class IntakeForm(QWidget):
 
         self.draft_path = draft_file(state.db.target)
         self._draft_written: dict[str, Any] | None = None
+        self._draft_failed = False  # said once, until a draft can be written again
         self.draft_timer = QTimer(self)
         self.draft_timer.setInterval(DRAFT_INTERVAL_MS)
         self.draft_timer.timeout.connect(self.keep_draft)
@@ -510,7 +511,14 @@ class IntakeForm(QWidget):
             save_draft(self.draft_path, values, self.state.ctx.operator, self.state.ctx.clock.now())
         except OSError as exc:
             log.warning("the intake draft could not be written: %s", exc)
+            if not self._draft_failed:  # once per form: it would otherwise hide every other message
+                self._draft_failed = True
+                self._show_error(
+                    f"本机无法保存录入草稿（{self.draft_path.parent}：{exc.strerror or exc}），"
+                    "程序意外退出时这份登记不能恢复：请尽快保存，并请管理员检查用户数据文件夹的写入权限"
+                )
             return
+        self._draft_failed = False
         self._draft_written = values
 
     def apply_draft(self, values: dict[str, Any]) -> None:
