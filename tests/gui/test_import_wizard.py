@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
 from sqlalchemy import func, select
@@ -74,9 +75,17 @@ def test_second_import_of_the_same_file_has_nothing_to_import(qtbot, db, ctx):
     assert _count(db) == 24
 
 
-def test_a_file_that_is_not_a_ledger_is_refused_on_the_first_page(qtbot, db, ctx, tmp_path):
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"not a workbook",
+        FIXTURE.read_bytes()[: FIXTURE.stat().st_size // 2],  # a copy cut off half-way (a pulled stick)
+    ],
+    ids=["not-a-workbook", "cut-off"],
+)
+def test_a_file_that_is_not_a_ledger_is_refused_on_the_first_page(qtbot, db, ctx, tmp_path, content):
     bad = tmp_path / "照片.xlsx"
-    bad.write_bytes(b"not a workbook")
+    bad.write_bytes(content)
     wizard = _wizard(qtbot, db, ctx)
     wizard.file_page.path_edit.setText(str(bad))
     _click(qtbot, wizard, QWizard.WizardButton.NextButton)
@@ -84,3 +93,4 @@ def test_a_file_that_is_not_a_ledger_is_refused_on_the_first_page(qtbot, db, ctx
     assert "无法读取 Excel 文件“照片.xlsx”" in wizard.file_page.error_label.text()
     assert wizard.file_page.path_edit.text() == str(bad)  # what was typed stays
     assert wizard.button(QWizard.WizardButton.NextButton).isEnabled()  # try again after fixing it
+    assert _count(db) == 0
