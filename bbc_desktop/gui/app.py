@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import atexit
+import shutil
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -50,7 +52,9 @@ def open_state(target: str | None, demo: bool) -> tuple[AppState, str, object, s
     from bbc_desktop.gui.state import AppState
 
     if demo:
-        target = str(Path(tempfile.mkdtemp(prefix="bbc-demo-")) / "demo.sqlite3")
+        folder = tempfile.mkdtemp(prefix="bbc-demo-")
+        atexit.register(shutil.rmtree, folder, True)  # the demo's data is not kept (the window closed it)
+        target = str(Path(folder) / "demo.sqlite3")
     from bbc_desktop.core.errors import DatabaseUnavailable
 
     try:
@@ -126,11 +130,30 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--db", help="数据库文件路径或地址（默认：环境变量 BBC_DB 或用户数据目录）")
     parser.add_argument("--demo", action="store_true", help="使用临时数据库并填入演示数据")
     parser.add_argument("--version", action=_VersionAction, nargs=0, help="显示版本号并退出")
+    parser.add_argument(
+        "--self-test",
+        metavar="文件夹",
+        help="自检：在演示数据上打开窗口、生成并预览一份交办单，结果和截图写入该文件夹后退出",
+    )
     return parser.parse_args(argv)
 
 
+def resources_dir() -> Path:
+    """``resources/`` of the source tree, or of the bundled program (PyInstaller's folder)."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    here = Path(__file__).resolve()
+    for candidate in ([Path(bundle) / "resources"] if bundle else []) + [here.parents[2] / "resources"]:
+        if candidate.is_dir():
+            return candidate
+    return here.parents[2] / "resources"
+
+
 def make_app() -> QApplication:
+    from PySide6.QtGui import QIcon
+
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "bbc-desktop.svg")))
+    app.setDesktopFileName("bbc-desktop")  # the desktop entry the installers write: its icon and name
     app.setOrganizationName("bbc-desktop")  # QSettings: where the window layout is remembered
     app.setApplicationName("bbc-desktop")
     app.setApplicationDisplayName("“办不成事”反映窗口")
@@ -140,6 +163,10 @@ def make_app() -> QApplication:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.self_test:
+        from bbc_desktop.gui.selftest import run_self_test
+
+        return run_self_test(Path(args.self_test))
     app = make_app()
     from bbc_desktop.gui.errors import install
 
