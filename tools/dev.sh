@@ -4,6 +4,8 @@
 #   bash tools/dev.sh test   install what is missing, then run the lint and the whole test suite, once
 #                            on SQLite files and once on a throwaway PostgreSQL server (BBC_TEST_BACKENDS
 #                            = "sqlite" or "postgresql" runs only one)
+#   bash tools/dev.sh package  build the Debian package (installer/build-deb) and test it: installed
+#                            into a throwaway root, run from there, a slip printed offscreen
 # It installs Debian packages with apt-get (as root, or through sudo) only when they are missing,
 # and the Python packages into .venv beside this checkout.
 set -euo pipefail
@@ -91,8 +93,19 @@ case "${1:-}" in
       BBC_TEST_PG="$url" QT_QPA_PLATFORM=offscreen "$VENV/bin/python" -m pytest "$@"
     fi
     ;;
+  package)
+    shift
+    # What the package depends on, as apt would install it with the package (the tests run it).
+    mapfile -t depends < <(grep -v '^#' installer/debian/depends.txt | sed '/^$/d')
+    apt_install "${depends[@]}" binutils dpkg
+    ensure_venv
+    bash installer/build-deb
+    deb=$(ls -t dist/bbc-desktop_*.deb | head -1)
+    say "testing $deb"
+    BBC_DEB="$deb" QT_QPA_PLATFORM=offscreen "$VENV/bin/python" -m pytest tests/installer "$@"
+    ;;
   *)
-    echo "用法：bash tools/dev.sh demo | test [pytest 参数]" >&2
+    echo "用法：bash tools/dev.sh demo | test [pytest 参数] | package" >&2
     exit 2
     ;;
 esac
