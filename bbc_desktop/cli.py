@@ -679,6 +679,17 @@ def cmd_receipt(args: argparse.Namespace) -> int:
     return _write_pdf(args, receipts_pdf, "receipt")
 
 
+def cmd_urge(args: argparse.Namespace) -> int:
+    from bbc_desktop.printing.documents import urge_pdf, write_file
+
+    db = _open(args)
+    with db.session() as session:
+        pdf = urge_pdf(session, _context(args), [args.number])
+        write_file(Path(args.output), pdf)
+    print(f"已催办并生成催办通知书：{args.output}")
+    return EXIT_OK
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from bbc_desktop.io.json_io import import_data
 
@@ -760,6 +771,33 @@ def cmd_settings(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+_UNIT_SIDE_VERBS = frozenset({"ack", "send-back", "keep", "extend", "reassign", "extension"})
+
+
+def _decide(approve: bool) -> Callable[..., Any]:
+    def call(session, ctx, args):  # type: ignore[no-untyped-def]
+        from bbc_desktop.core import unit_side as u
+
+        told = getattr(args, "told", None)
+        return u.decide_extension(session, ctx, args.number, approve, args.note, told)
+
+    return call
+
+
+def _unit_side_state(ticket) -> str:  # type: ignore[no-untyped-def]
+    """After a unit-side verb: the request awaiting a ruling, else the due date and who holds it."""
+    from bbc_desktop.core.domain import NOT_ACKNOWLEDGED, Pending
+    from bbc_desktop.core.tickets import lead_assignment
+
+    if ticket.pending:
+        return f"\t{Pending(ticket.pending).label}"
+    lead = lead_assignment(ticket)
+    unit = lead.unit.name if lead is not None else ""
+    ack = "已签收" if ticket.acknowledged_at is not None else NOT_ACKNOWLEDGED
+    due = ticket.due_date.isoformat() if ticket.due_date else ""
+    return f"\t{unit}\t{ack}\t{due}"
+
+
 def _step(name: str, call: Callable[..., Any]) -> Callable[[argparse.Namespace], int]:
     """A lifecycle verb: open, run one core step on the numbered ticket, print its new status."""
 
@@ -771,7 +809,8 @@ def _step(name: str, call: Callable[..., Any]) -> Callable[[argparse.Namespace],
             ticket = call(session, _context(args), args)
             status = Status(ticket.status).label
             number = ticket.number
-        print(f"{number}\t{status}")
+            extra = _unit_side_state(ticket) if name in _UNIT_SIDE_VERBS else ""
+        print(f"{number}\t{status}{extra}")
         return EXIT_OK
 
     run.__name__ = f"cmd_{name}"
@@ -788,6 +827,13 @@ def _lifecycle_verbs() -> list[
     tuple[str, str, Callable[[argparse._ActionsContainer], None], Callable[..., Any]]
 ]:
     from bbc_desktop.core import tickets as t
+    from bbc_desktop.core import unit_side as u
+
+    def _reassign(s, c, a):  # type: ignore[no-untyped-def]
+        ticket = t.get_ticket(s, a.number)
+        if ticket.pending == "send_back":
+            return u.rule_send_back(s, c, ticket, unit=a.unit, note=a.reason)
+        return t.reassign(s, c, ticket, a.unit, a.reason)
 
     def opts(*spec: tuple[str, dict[str, Any]]) -> Callable[[argparse._ActionsContainer], None]:
         def add(parser: argparse._ActionsContainer) -> None:
@@ -868,9 +914,57 @@ def _lifecycle_verbs() -> list[
         ),
         (
             "reassign",
-            "改派承办单位",
-            opts(("--unit", {"required": True}), ("--reason", {"required": True})),
-            lambda s, c, a: t.reassign(s, c, a.number, a.unit, a.reason),
+            "改派承办单位（有待审定的退单时即为审定退单：改派）",
+            opts(
+                ("--unit", {"required": True}),
+                ("--reason", {"default": "", "help": "改派理由；审定退单时为审定意见，可不填"}),
+            ),
+            _reassign,
+        ),
+        (
+            "ack",
+            "登记承办单位签收交办单",
+            opts(
+                ("--by", {"default": "", "help": "承办单位签收人"}),
+                (
+                    "--how",
+                    {"default": "phone", "help": "phone（电话确认）/ scan（回执扫描件）/ in_person（当面）"},
+                ),
+                at,
+            ),
+            lambda s, c, a: u.acknowledge(s, c, a.number, a.by, a.how, _when(a)),
+        ),
+        (
+            "send-back",
+            "登记承办单位退单（须在办理期限届满前）",
+            opts(
+                (
+                    "--grounds",
+                    {
+                        "default": "other",
+                        "help": "territory（属地不符）/ ownership（权属不清）/ overlap（职能交叉）/ other（其他）",
+                    },
+                ),
+                ("--reason", {"default": "", "help": "退单说明；理由为“其他”时必填"}),
+                ("--by", {"default": "", "help": "承办单位经办人"}),
+            ),
+            lambda s, c, a: u.send_back(s, c, a.number, a.grounds, a.reason, a.by),
+        ),
+        (
+            "keep",
+            "审定退单：不予认可，仍由原承办单位办理（期限不变）",
+            opts(("--note", {"required": True, "help": "审定意见"})),
+            lambda s, c, a: u.rule_send_back(s, c, a.number, note=a.note),
+        ),
+        (
+            "extend",
+            "登记承办单位的延期申请（须在办理期限届满前）",
+            opts(
+                ("--days", {"required": True, "type": int, "help": "延期的工作日数"}),
+                ("--reason", {"required": True, "help": "延期理由"}),
+                ("--by", {"default": "", "help": "承办单位经办人"}),
+            ),
+            lambda s, c, a: u.request_extension(s, c, a.number, a.days, a.reason, a.by),
         ),
         (
             "grade",
@@ -1098,6 +1192,25 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("number", help="受理编号")
         add_options(p)
         p.set_defaults(func=_step(name, call))
+
+    p = sub.add_parser("extension", help="审批承办单位的延期申请（后台专员或领导）")
+    decisions = p.add_subparsers(dest="decision", required=True, metavar="approve|refuse")
+    approve = decisions.add_parser("approve", help="批准：期限自原到期日顺延，须告知反映人")
+    approve.add_argument("number", help="受理编号")
+    approve.add_argument(
+        "--told", default=None, help="告知反映人的方式：oral / written / phone（匿名反映不需要）"
+    )
+    approve.add_argument("--note", default="", help="审批意见")
+    approve.set_defaults(func=_step("extension", _decide(True)))
+    refuse = decisions.add_parser("refuse", help="不批准：期限不变")
+    refuse.add_argument("number", help="受理编号")
+    refuse.add_argument("--note", required=True, help="不批准的理由")
+    refuse.set_defaults(func=_step("extension", _decide(False)))
+
+    p = sub.add_parser("urge", help="催办：记录并生成催办通知书（PDF，抄送分管领导）")
+    p.add_argument("number", help="受理编号")
+    p.add_argument("-o", "--output", required=True, help="催办通知书 PDF 文件")
+    p.set_defaults(func=cmd_urge)
     return parser
 
 

@@ -235,4 +235,54 @@ EVENT_LABELS: dict[str, str] = {
     "settings_changed": "修改设置",
     "demo_generated": "生成演示数据",
     "unit_saved": "修改单位名录",
+    "acknowledged": "承办单位签收",
+    "sent_back": "承办单位退单",
+    "send_back_rejected": "退单不予认可",
+    "send_back_ruled": "退单予以认可",
+    "extension_requested": "承办单位申请延期",
+    "extension_approved": "批准延期",
+    "extension_refused": "不批准延期",
+    "urged": "催办",
+    "explanation_saved": "修改知识库",
 }
+
+
+class AckMethod(StrEnum):
+    """How the unit's acknowledgement (签收) of the slip reached the window."""
+
+    PHONE = "phone"
+    SCAN = "scan"
+    IN_PERSON = "in_person"
+
+    @property
+    def label(self) -> str:
+        return {"phone": "电话确认", "scan": "签收回执扫描件", "in_person": "当面签收"}[self.value]
+
+
+class SendBackGrounds(StrEnum):
+    """Why a unit sends a ticket back (退单理由), as the 12345 hotlines classify them."""
+
+    TERRITORY = "territory"
+    OWNERSHIP = "ownership"
+    OVERLAP = "overlap"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return {"territory": "属地不符", "ownership": "权属不清", "overlap": "职能交叉", "other": "其他"}[
+            self.value
+        ]
+
+
+class Pending(StrEnum):
+    """A unit's request on a ticket that awaits the window's ruling."""
+
+    SEND_BACK = "send_back"
+    EXTENSION = "extension"
+
+    @property
+    def label(self) -> str:
+        return {"send_back": "退单待审", "extension": "延期待批"}[self.value]
+
+
+NOT_ACKNOWLEDGED = "未签收"  # the queue's name for a dispatched ticket its unit has not acknowledged

@@ -8,9 +8,10 @@ leads; ``require`` is the only gate. Preconditions that depend on more than the 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
-from bbc_desktop.core.domain import ComplaintForm, Grade, ReplyMethod, Status
+from bbc_desktop.core.domain import ComplaintForm, Grade, Pending, ReplyMethod, Status
 from bbc_desktop.core.errors import TransitionError
 
 
@@ -27,6 +28,13 @@ class Action(StrEnum):
     REASSIGN = "reassign"
     CHANGE_GRADE = "change_grade"
     VOID = "void"
+    # The unit's side (after the slip leaves the window): none changes the status.
+    ACKNOWLEDGE = "acknowledge"
+    SEND_BACK = "send_back"
+    RULE_SEND_BACK = "rule_send_back"
+    REQUEST_EXTENSION = "request_extension"
+    DECIDE_EXTENSION = "decide_extension"
+    URGE = "urge"
 
     @property
     def label(self) -> str:
@@ -46,6 +54,12 @@ ACTION_LABELS: dict[Action, str] = {
     Action.REASSIGN: "改派承办单位",
     Action.CHANGE_GRADE: "调整牌色",
     Action.VOID: "作废",
+    Action.ACKNOWLEDGE: "登记签收",
+    Action.SEND_BACK: "登记退单",
+    Action.RULE_SEND_BACK: "审定退单",
+    Action.REQUEST_EXTENSION: "登记延期申请",
+    Action.DECIDE_EXTENSION: "审批延期",
+    Action.URGE: "催办",
 }
 
 S = Status
@@ -56,6 +70,9 @@ class Transition:
     sources: frozenset[Status]
     target: Status | None  # None: the status does not change (e.g. a new grade)
 
+
+# A ticket a unit holds: dispatched, or dispatched and then escalated (the unit still owes the result).
+_WITH_UNIT = frozenset({S.DISPATCHED, S.ESCALATED})
 
 TRANSITIONS: dict[Action, Transition] = {
     Action.DISPATCH: Transition(frozenset({S.REGISTERED}), S.DISPATCHED),
@@ -73,7 +90,25 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.REASSIGN: Transition(frozenset({S.DISPATCHED, S.ESCALATED}), S.DISPATCHED),
     Action.CHANGE_GRADE: Transition(frozenset({S.REGISTERED, S.DISPATCHED, S.ESCALATED}), None),
     Action.VOID: Transition(frozenset(set(Status) - {S.ARCHIVED, S.VOIDED}), S.VOIDED),
+    Action.ACKNOWLEDGE: Transition(_WITH_UNIT, None),
+    Action.SEND_BACK: Transition(_WITH_UNIT, None),
+    Action.RULE_SEND_BACK: Transition(_WITH_UNIT, None),
+    Action.REQUEST_EXTENSION: Transition(_WITH_UNIT, None),
+    Action.DECIDE_EXTENSION: Transition(_WITH_UNIT, None),
+    Action.URGE: Transition(_WITH_UNIT, None),
 }
+
+# While a unit's request awaits the window, the ticket's other steps wait for the ruling.
+_BLOCKED_BY_PENDING = frozenset(
+    {
+        Action.RECORD_RESULT,
+        Action.EXPLAIN,
+        Action.ESCALATE,
+        Action.REASSIGN,
+        Action.SEND_BACK,
+        Action.REQUEST_EXTENSION,
+    }
+)
 
 # Escalation targets by grade (section 三(六)): yellow after repeated failed coordination goes to the
 # discipline commission and the supervision bureau; red to the district leaders; any overdue unit
@@ -103,8 +138,16 @@ def require(
     form: ComplaintForm | None = None,
     reply_method: ReplyMethod | None = None,
     overdue: bool = False,
+    pending: Pending | None = None,
+    acknowledged: bool = False,
+    due: date | None = None,
+    today: date | None = None,
 ) -> Status | None:
-    """Raise ``TransitionError`` unless ``action`` is allowed now; return the status it leads to."""
+    """Raise ``TransitionError`` unless ``action`` is allowed now; return the status it leads to.
+
+    ``pending`` is the unit's request awaiting a ruling, ``acknowledged`` whether the lead unit has
+    signed for the slip, ``due`` / ``today`` the deadline and the day (a send-back or an extension
+    must come before the deadline has passed)."""
     if status is S.VOIDED:
         raise TransitionError("该工单已作废，不能再做任何修改")
     if status is S.ARCHIVED:
@@ -116,6 +159,25 @@ def require(
         allowed = "、".join(s.label for s in Status if s in transition.sources)
         raise TransitionError(
             f"工单当前状态为“{status.label}”，不能{action.label}（只有{allowed}的工单可以）"
+        )
+    if pending is not None and action in _BLOCKED_BY_PENDING:
+        raise TransitionError(
+            f"承办单位的{'退单' if pending is Pending.SEND_BACK else '延期申请'}尚待"
+            f"{'审定' if pending is Pending.SEND_BACK else '审批'}，请先"
+            f"{Action.RULE_SEND_BACK.label if pending is Pending.SEND_BACK else Action.DECIDE_EXTENSION.label}"
+        )
+    if action is Action.RULE_SEND_BACK and pending is not Pending.SEND_BACK:
+        raise TransitionError("该工单没有待审定的退单")
+    if action is Action.DECIDE_EXTENSION and pending is not Pending.EXTENSION:
+        raise TransitionError("该工单没有待审批的延期申请")
+    if action is Action.ACKNOWLEDGE and acknowledged:
+        raise TransitionError("承办单位已签收该工单")
+    late = due is not None and today is not None and today > due
+    if action in (Action.SEND_BACK, Action.REQUEST_EXTENSION) and late:
+        what = "退单" if action is Action.SEND_BACK else "延期申请"
+        raise TransitionError(
+            f"办理期限（{due.year}年{due.month}月{due.day}日）已过，不能再{what}："  # type: ignore[union-attr]
+            f"{what}须在期限届满前提出；该工单已超期，请督促承办单位办理"
         )
     if grade is Grade.UNKNOWN and action in _NEED_A_GRADE:
         raise TransitionError(f"该工单从旧台账导入，尚未确定牌色，不能{action.label}：请先调整牌色")

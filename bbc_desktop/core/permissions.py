@@ -38,6 +38,7 @@ class Permission(StrEnum):
     REVEAL = "reveal"  # show a confidential reporter's identity (recorded)
     REPORTS = "reports"  # 台账, 超期通报, 整改情况报告 (made, previewed, exported)
     ISSUE_REPORT = "issue_report"  # 签发 the 整改情况报告
+    APPROVE_EXTENSION = "approve_extension"  # 审批 a unit's 延期申请
     IMPORT_LEDGER = "import_ledger"  # 导入旧台账
     AUDIT = "audit"  # the audit trail and its check
     ADMIN = "admin"  # accounts, units, holidays, settings, the full JSON export and import
@@ -53,6 +54,7 @@ class Permission(StrEnum):
             "reveal": "查看保密反映人信息",
             "reports": "导出台账和报告",
             "issue_report": "签发整改情况报告",
+            "approve_extension": "审批延期申请",
             "import_ledger": "导入旧台账",
             "audit": "查看审计记录",
             "admin": "系统管理",
@@ -66,10 +68,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.FRONT_DESK: frozenset({P.VIEW, P.INTAKE, P.HANDLE, P.VOID, P.PRINT, P.REVEAL}),
     # Watches deadlines and chases units (so handles tickets and prints), keeps the ledger, makes
     # and issues the reports, imports the old ledger. Does not register visitors.
-    Role.BACK_OFFICE: frozenset({P.VIEW, P.HANDLE, P.PRINT, P.REPORTS, P.ISSUE_REPORT, P.IMPORT_LEDGER}),
+    # Approves or refuses a unit's request for more time, as a leader may.
+    Role.BACK_OFFICE: frozenset(
+        {P.VIEW, P.HANDLE, P.PRINT, P.REPORTS, P.ISSUE_REPORT, P.IMPORT_LEDGER, P.APPROVE_EXTENSION}
+    ),
     Role.ADMIN: frozenset(Permission),
     # Leaders and supervisors: read-only — the queue, the dashboard, the reports.
-    Role.LEADER: frozenset({P.VIEW, P.REPORTS, P.AUDIT}),
+    # (Their one decision: a unit's request for more time.)
+    Role.LEADER: frozenset({P.VIEW, P.REPORTS, P.AUDIT, P.APPROVE_EXTENSION}),
 }
 
 _CACHE = "bbc_acting_account"

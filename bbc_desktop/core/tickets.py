@@ -26,6 +26,7 @@ from bbc_desktop.core.domain import (
     Category,
     ComplaintForm,
     Grade,
+    Pending,
     ReplyMethod,
     ReporterKind,
     Satisfaction,
@@ -194,6 +195,7 @@ def _require(ticket: Ticket, action: Action, clock: Clock | None = None) -> Stat
         form=ComplaintForm(ticket.form),
         reply_method=ReplyMethod(ticket.reply_method) if ticket.reply_method else None,
         overdue=is_overdue(ticket, clock.today()) if clock is not None else False,
+        pending=Pending(ticket.pending) if ticket.pending else None,
     )
 
 
@@ -301,11 +303,19 @@ def _resolve(session: Session, ticket: Ticket | str) -> Ticket:
     return ticket if isinstance(ticket, Ticket) else get_ticket(session, ticket)
 
 
+# The steps that need another right than HANDLE (the event kind names the step).
+_PERMISSION_OF = {
+    "voided": Permission.VOID,
+    "extension_approved": Permission.APPROVE_EXTENSION,
+    "extension_refused": Permission.APPROVE_EXTENSION,
+}
+
+
 def _move(
     session: Session, ctx: Context, ticket: Ticket, target: Status | None, kind: str, **changes: Any
 ) -> None:
     """Apply ``changes`` (and the new status) to the ticket and record them as one event."""
-    require(session, ctx, Permission.VOID if kind == "voided" else Permission.HANDLE)
+    require(session, ctx, _PERMISSION_OF.get(kind, Permission.HANDLE))
     note = changes.pop("_note", "")
     if target is not None and target.value != ticket.status:
         changes["status"] = target.value
@@ -558,6 +568,9 @@ def reassign(session: Session, ctx: Context, ticket: Ticket | str, unit: str | i
         clock_start=now,
         due_date=deadline.due,
         due_provisional=deadline.provisional,
+        acknowledged_at=None,  # the new unit signs for its own slip
+        acknowledged_by="",
+        acknowledged_how=None,
         _note=f"由“{current.unit.name if current else '无'}”改派至“{new_unit.name}”：{reason}",
     )
     return ticket
@@ -600,7 +613,15 @@ def void(session: Session, ctx: Context, ticket: Ticket | str, reason: str) -> T
     ticket = _resolve(session, ticket)
     target = _require(ticket, Action.VOID)
     reason = clean_text(reason, "作废理由", limit=MAX_NOTE, required=True, multiline=True)
-    _move(session, ctx, ticket, target, "voided", voided_at=ctx.clock.now(), void_reason=reason)
+    changes: dict[str, Any] = {"voided_at": ctx.clock.now(), "void_reason": reason}
+    if ticket.pending:  # a unit's request on a ticket that never was: closed with it
+        from bbc_desktop.core.unit_side import pending_request
+
+        request = pending_request(session, ticket)
+        if request is not None:
+            request.decision, request.decided_at, request.decision_note = "voided", ctx.clock.now(), reason
+        changes["pending"] = None
+    _move(session, ctx, ticket, target, "voided", **changes)
     return ticket
 
 

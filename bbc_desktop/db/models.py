@@ -172,6 +172,16 @@ class Ticket(Base):
     import_key: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
     import_source: Mapped[str] = mapped_column(String(300), default="")
     received_by_name: Mapped[str] = mapped_column(String(64), default="")  # 受理人 as the old ledger wrote it
+    # The unit's side (签收, 退单, 延期): when and how the lead unit acknowledged the slip (reset by a
+    # reassignment), and the request of the unit the window has still to rule on ("send_back" /
+    # "extension"; the request itself is a UnitRequest).
+    acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    acknowledged_by: Mapped[str] = mapped_column(String(64), default="")
+    acknowledged_how: Mapped[str | None] = mapped_column(String(10), default=None)
+    pending: Mapped[str | None] = mapped_column(String(12), default=None, index=True)
+    # The 知识库 entry a closing explanation was taken from (counted per entry; no foreign key, so
+    # that adding it did not rebuild the tickets table and its search triggers).
+    explanation_id: Mapped[int | None] = mapped_column(Integer, default=None, index=True)
     # Optimistic locking: a save based on an old version is refused (several counters).
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
@@ -208,6 +218,73 @@ class Assignment(Base):
     unit: Mapped[Unit] = relationship(lazy="joined")
 
     __table_args__ = (Index("ix_assignments_current", "unit_id", "role", "ended_at"),)
+
+
+class UnitRequest(Base):
+    """A unit's request on a ticket it holds — 退单 (send it back) or 延期申请 (more working days) —
+    and the window's ruling. Kept for ever, with the unit that asked: a send-back counts for that
+    unit also after the ticket went to another."""
+
+    __tablename__ = "unit_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(12))  # send_back / extension
+    grounds: Mapped[str] = mapped_column(
+        String(12), default=""
+    )  # a send-back's: territory / ownership / overlap / other
+    reason: Mapped[str] = mapped_column(Text, default="")
+    days: Mapped[int] = mapped_column(Integer, default=0)  # an extension's working days
+    requested_by: Mapped[str] = mapped_column(String(64), default="")  # who at the unit
+    requested_at: Mapped[datetime] = mapped_column(DateTime)
+    due_before: Mapped[date | None] = mapped_column(Date, default=None)  # the due date when it was asked
+    # None while pending; reassigned / rejected (a send-back), approved / refused (an extension).
+    decision: Mapped[str | None] = mapped_column(String(12), default=None)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), default=None)
+    decision_note: Mapped[str] = mapped_column(Text, default="")
+    due_after: Mapped[date | None] = mapped_column(Date, default=None)  # an approved extension's due date
+    new_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), default=None)
+    # How the reporter was told of an approved extension (oral / written / phone; "none": anonymous).
+    notified_how: Mapped[str | None] = mapped_column(String(10), default=None)
+    notified_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+
+    ticket: Mapped[Ticket] = relationship()
+    unit: Mapped[Unit] = relationship(foreign_keys=[unit_id], lazy="joined")
+    new_unit: Mapped[Unit | None] = relationship(foreign_keys=[new_unit_id])
+    decided_by: Mapped[Account | None] = relationship()
+
+
+class Urge(Base):
+    """催办: the window urging the unit that holds a ticket (a 催办通知书), by hand or because it is overdue."""
+
+    __tablename__ = "urges"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    kind: Mapped[str] = mapped_column(String(10), default="manual")  # manual / overdue
+    due_date: Mapped[date | None] = mapped_column(Date, default=None)  # the deadline it urged
+    copied_to: Mapped[str] = mapped_column(String(64), default="")  # the unit's deputy in charge
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), default=None)
+
+    unit: Mapped[Unit] = relationship(lazy="joined")
+
+
+class Explanation(Base):
+    """知识库: a reusable explanation of policy or law, picked when a ticket is closed as explained."""
+
+    __tablename__ = "explanations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(100), unique=True)
+    text: Mapped[str] = mapped_column(Text)
+    citation: Mapped[str] = mapped_column(String(300), default="")  # 依据: the policy or law
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 class Event(Base):

@@ -35,6 +35,7 @@ __all__ = [
     "report_docx",
     "report_pdf",
     "slips_pdf",
+    "urge_pdf",
     "write_file",
 ]
 
@@ -73,6 +74,27 @@ def receipts_pdf(session: Session, refs: Sequence[str | int], today: date) -> Re
 def mark_printed(session: Session, ctx: Context, refs: Sequence[str | int], paper: str, how: str) -> None:
     """Record in each ticket's history that its ``paper`` ("slip" / "receipt") was printed or saved."""
     record_printed(session, ctx, _tickets(session, refs), PAPERS[paper], how)
+
+
+def urge_pdf(session: Session, ctx: Context, numbers: Sequence[str], kind: str = "manual") -> bytes:
+    """催办 each ticket (recorded in its history and counted for its unit) and make the 催办通知书,
+    one page each. One unit of work: if the paper cannot be made, nothing is recorded."""
+    from bbc_desktop.core.unit_side import urge_letter
+    from bbc_desktop.printing.urge import render_urges
+
+    if not numbers:
+        raise ValidationError("请指定要催办的工单")
+    letters = [urge_letter(session, ctx, get_ticket(session, number), kind) for number in numbers]
+    settings = all_settings(session)
+    return render_urges(
+        letters,
+        settings["district"],
+        settings["district"] + settings["window_name"],
+        settings["window_phone"],
+        ctx.clock.today(),
+        settings["print_font_text"],
+        settings["print_font_title"],
+    )
 
 
 def notice_pdf(session: Session, start: date, end: date, today: date) -> tuple[bytes, int, int]:
