@@ -230,6 +230,13 @@ class WorkCalendar:
             day += _ONE_DAY
         return count
 
+    def previous_workday(self, day: date) -> date:
+        """The last working day strictly before ``day``."""
+        day = _as_date(day) - _ONE_DAY
+        while not self.is_workday(day):
+            day -= _ONE_DAY
+        return day
+
     def next_workday(self, day: date) -> date:
         """The first working day strictly after ``day``."""
         return self.add_workdays(day, 1).due

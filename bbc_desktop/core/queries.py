@@ -16,6 +16,7 @@ from bbc_desktop.core.domain import (
     FINISHED,
     AssignmentRole,
     Grade,
+    Pending,
     ReporterKind,
     Status,
     parse_enum,
@@ -47,6 +48,9 @@ class TicketFilter:
     due_soon: bool = False  # awaiting a result and due today or on the next working day
     due_today: bool = False  # awaiting a result and due today
     awaiting: bool = False  # registered, dispatched or escalated: the unit's result is not in yet
+    # The unit's side: "unacknowledged" (held by a unit that has not signed for the slip),
+    # "send_back" / "extension" (its request awaits the window's ruling).
+    unit_side: str = ""
     accepted_from: date | None = None
     accepted_to: date | None = None
     text: str = ""
@@ -82,6 +86,30 @@ class TicketFilter:
         )
 
 
+UNACKNOWLEDGED = "unacknowledged"
+_WITH_UNIT = (Status.DISPATCHED.value, Status.ESCALATED.value)
+
+
+def unacknowledged_clause():  # type: ignore[no-untyped-def]
+    """Held by a unit (dispatched or escalated) that has not signed for the slip."""
+    return and_(Ticket.status.in_(_WITH_UNIT), Ticket.acknowledged_at.is_(None))
+
+
+def late_acknowledgement_clause(today: date, calendar: WorkCalendar):  # type: ignore[no-untyped-def]
+    """Not acknowledged within one working day of the (re)assignment: the working day after the
+    assignment's day has passed. Its day is before the last working day before today."""
+    cutoff = datetime.combine(calendar.previous_workday(today), datetime.min.time())
+    return and_(
+        unacknowledged_clause(),
+        exists().where(
+            Assignment.ticket_id == Ticket.id,
+            Assignment.role == AssignmentRole.LEAD.value,
+            Assignment.ended_at.is_(None),
+            Assignment.assigned_at < cutoff,
+        ),
+    )
+
+
 def overdue_clause(today: date):  # type: ignore[no-untyped-def]
     return and_(Ticket.status.in_(_AWAITING), Ticket.due_date < today)
 
@@ -107,6 +135,10 @@ def filtered_ids(
         query = query.where(Ticket.status.in_(_AWAITING))
     if flt.due_today:
         query = query.where(Ticket.status.in_(_AWAITING), Ticket.due_date == today)
+    if flt.unit_side == UNACKNOWLEDGED:
+        query = query.where(unacknowledged_clause())
+    elif flt.unit_side:
+        query = query.where(Ticket.pending == Pending(flt.unit_side).value)
     if flt.due_soon:
         query = query.where(
             Ticket.status.in_(_AWAITING), Ticket.due_date >= today, Ticket.due_date <= soon_until
@@ -287,6 +319,13 @@ def summary(ticket: Ticket, today: date, calendar: WorkCalendar) -> dict[str, An
         "closed_at": ticket.closed_at.isoformat(timespec="minutes") if ticket.closed_at else None,
         "imported_from": ticket.import_source or None,
         "void_reason": ticket.void_reason,
+        "pending": ticket.pending,
+        "pending_label": Pending(ticket.pending).label if ticket.pending else None,
+        "acknowledged_at": ticket.acknowledged_at.isoformat(timespec="minutes")
+        if ticket.acknowledged_at
+        else None,
+        "acknowledged_by": ticket.acknowledged_by,
+        "as_of": today.isoformat(),  # the day the flags above were worked out for
     }
 
 
@@ -317,6 +356,9 @@ class Overview:
     overdue: int
     due_soon: int
     due_today: int
+    late_acknowledgement: int = 0  # dispatched, not signed for within one working day
+    send_backs: int = 0  # awaiting the window's ruling
+    extensions: int = 0  # awaiting approval
 
     @property
     def total(self) -> int:
@@ -336,6 +378,9 @@ def overview(session: Session, today: date, calendar: WorkCalendar) -> Overview:
         )
         or 0,
         due_today=session.scalar(count.where(awaiting, Ticket.due_date == today)) or 0,
+        late_acknowledgement=session.scalar(count.where(late_acknowledgement_clause(today, calendar))) or 0,
+        send_backs=session.scalar(count.where(Ticket.pending == Pending.SEND_BACK.value)) or 0,
+        extensions=session.scalar(count.where(Ticket.pending == Pending.EXTENSION.value)) or 0,
     )
 
 
@@ -357,6 +402,9 @@ class QueueRow:
     content: str
     overdue: bool
     due_soon: bool
+    pending: str | None = None  # a unit's request awaiting a ruling
+    unacknowledged: bool = False  # held by a unit that has not signed for the slip
+    late_acknowledgement: bool = False  # … for more than one working day
 
 
 def queue_rows(session: Session, ids: list[int], today: date, calendar: WorkCalendar) -> list[QueueRow]:
@@ -364,7 +412,7 @@ def queue_rows(session: Session, ids: list[int], today: date, calendar: WorkCale
     if not ids:
         return []
     lead = (
-        select(Assignment.ticket_id, Unit.name.label("unit"))
+        select(Assignment.ticket_id, Unit.name.label("unit"), Assignment.assigned_at)
         .join(Unit, Unit.id == Assignment.unit_id)
         .where(Assignment.role == AssignmentRole.LEAD.value, Assignment.ended_at.is_(None))
         .where(Assignment.ticket_id.in_(ids))
@@ -386,6 +434,9 @@ def queue_rows(session: Session, ids: list[int], today: date, calendar: WorkCale
             Ticket.accepted_at,
             Ticket.due_date,
             Ticket.due_provisional,
+            Ticket.pending,
+            Ticket.acknowledged_at,
+            lead.c.assigned_at,
             func.substr(Ticket.content, 1, 200),
         )
         .join(Reporter, Reporter.id == Ticket.reporter_id)
@@ -393,8 +444,10 @@ def queue_rows(session: Session, ids: list[int], today: date, calendar: WorkCale
         .where(Ticket.id.in_(ids))
     )
     soon_until = calendar.next_workday(today)
+    ack_cutoff = calendar.previous_workday(today)
     rows: dict[int, QueueRow] = {}
     for r in session.execute(query):
+        unacknowledged = r.status in _WITH_UNIT and r.acknowledged_at is None
         awaiting = r.status in _AWAITING
         if r.anonymous:
             label = "匿名"
@@ -417,6 +470,11 @@ def queue_rows(session: Session, ids: list[int], today: date, calendar: WorkCale
             content=r[-1] or "",
             overdue=awaiting and r.due_date is not None and today > r.due_date,
             due_soon=awaiting and r.due_date is not None and today <= r.due_date <= soon_until,
+            pending=r.pending,
+            unacknowledged=unacknowledged,
+            late_acknowledgement=unacknowledged
+            and r.assigned_at is not None
+            and r.assigned_at.date() < ack_cutoff,
         )
     return [rows[i] for i in ids if i in rows]
 

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -42,9 +43,20 @@ from sqlalchemy.orm import Session
 
 from bbc_desktop.core import lifecycle
 from bbc_desktop.core import tickets as t
+from bbc_desktop.core import unit_side as u
 from bbc_desktop.core.calendar import WorkCalendar
 from bbc_desktop.core.context import Context
-from bbc_desktop.core.domain import GRADES, ComplaintForm, Grade, ReplyMethod, Satisfaction, Status
+from bbc_desktop.core.domain import (
+    GRADES,
+    AckMethod,
+    ComplaintForm,
+    Grade,
+    Pending,
+    ReplyMethod,
+    Satisfaction,
+    SendBackGrounds,
+    Status,
+)
 from bbc_desktop.core.errors import BbcError, Conflict, TransitionError
 from bbc_desktop.core.lifecycle import Action
 from bbc_desktop.core.queries import find_by_number, summary
@@ -57,6 +69,8 @@ log = logging.getLogger(__name__)
 # The order and grouping of the buttons: how a case usually moves, row by row.
 ACTION_GROUPS: tuple[tuple[str, tuple[Action, ...]], ...] = (
     ("交办", (Action.DISPATCH, Action.REASSIGN, Action.RESOLVE_ON_SPOT)),
+    ("承办单位", (Action.ACKNOWLEDGE, Action.SEND_BACK, Action.RULE_SEND_BACK)),
+    ("延期催办", (Action.REQUEST_EXTENSION, Action.DECIDE_EXTENSION, Action.URGE)),
     ("办结反馈", (Action.RECORD_RESULT, Action.REPLY, Action.VISIT)),
     ("特殊情形", (Action.EXPLAIN, Action.ESCALATE, Action.CHANGE_GRADE)),
     ("结案归档", (Action.CLOSE, Action.ARCHIVE, Action.VOID)),
@@ -76,9 +90,24 @@ ACTION_HINTS: dict[Action, str] = {
     Action.CLOSE: "办理完毕，结案",
     Action.ARCHIVE: "结案后归档，归档后不能再修改",
     Action.VOID: "误录的工单作废（保留编号和记录，不能撤销）",
+    Action.ACKNOWLEDGE: "登记承办单位收到交办单：签收人、方式和时间",
+    Action.SEND_BACK: "承办单位在办理期限内退回工单，登记退单理由，由窗口审定",
+    Action.RULE_SEND_BACK: "认可退单并改派其他单位（期限重新计算），或不予认可（原单位继续办理，期限不变）",
+    Action.REQUEST_EXTENSION: "承办单位在办理期限内申请延长办理期限，登记天数和理由",
+    Action.DECIDE_EXTENSION: "批准（期限自原到期日顺延，须告知反映人）或不批准延期申请",
+    Action.URGE: "向承办单位发出催办通知书（抄送分管领导），可预览、打印或另存为 PDF",
 }
 
 NO_TICKET = "请先在队列中选择工单"
+
+
+def _needed() -> dict[Action, Any]:
+    from bbc_desktop.core.permissions import Permission
+
+    return {Action.VOID: Permission.VOID, Action.DECIDE_EXTENSION: Permission.APPROVE_EXTENSION}
+
+
+_NEEDED = _needed()
 
 
 def _conditions(info: dict[str, Any]) -> dict[str, Any]:
@@ -88,6 +117,10 @@ def _conditions(info: dict[str, Any]) -> dict[str, Any]:
         "anonymous": bool(info.get("anonymous")),
         "form": ComplaintForm(info["form"]) if info.get("form") else None,
         "reply_method": ReplyMethod(info["reply_method"]) if info.get("reply_method") else None,
+        "pending": Pending(info["pending"]) if info.get("pending") else None,
+        "acknowledged": bool(info.get("acknowledged_at")),
+        "due": date.fromisoformat(info["due"]) if info.get("due") else None,
+        "today": date.fromisoformat(info["as_of"]) if info.get("as_of") else None,
     }
 
 
@@ -164,7 +197,7 @@ class ActionsPanel(QWidget):
             button.setEnabled(info is not None and state.can(Permission.PRINT))
         role = f"“{state.role.label}”角色" if state.role is not None else "当前账号"
         for action, button in self.buttons.items():
-            needed = Permission.VOID if action is Action.VOID else Permission.HANDLE
+            needed = _NEEDED.get(action, Permission.HANDLE)
             if not state.can(needed):
                 reason: str | None = f"{role}无权{needed.label}"
             else:
@@ -187,8 +220,15 @@ class ActionsPanel(QWidget):
                 self.ticket_changed.emit(int(shown))
 
         seen = self.info.get("version")
-        if not run_action(self.state, number, action, self, on_stale=stale, seen_version=seen):
+        made: list[object] = []
+        if not run_action(
+            self.state, number, action, self, on_stale=stale, seen_version=seen, on_saved=made.append
+        ):
             return False
+        if action is Action.URGE and made and isinstance(made[0], bytes):
+            from bbc_desktop.gui.printing import show_pdf
+
+            show_pdf(self.state, made[0], f"催办通知书 {number}", self)
         with self.state.session() as session:
             ticket_id = self.info.get("id") or find_by_number(session, number)
             ticket = t.get_ticket(session, number)
@@ -213,6 +253,45 @@ class Field:
 
 
 REPLY_METHOD = Field("reply_method", "答复方式", "choice", ReplyMethod)
+
+
+class Ruling(StrEnum):
+    """The window's ruling on a send-back."""
+
+    REASSIGN = "reassign"
+    KEEP = "keep"
+
+    @property
+    def label(self) -> str:
+        return {"reassign": "认可退单，改派其他单位", "keep": "不予认可，仍由原单位办理"}[self.value]
+
+
+class Decision(StrEnum):
+    """The decision on an extension."""
+
+    APPROVE = "approve"
+    REFUSE = "refuse"
+
+    @property
+    def label(self) -> str:
+        return {"approve": "批准延期", "refuse": "不批准"}[self.value]
+
+
+def _rule(session: Session, ctx: Context, number: str, values: dict[str, Any]) -> object:
+    if values["ruling"] == Ruling.REASSIGN.value:
+        if values["unit"] is None:
+            from bbc_desktop.core.errors import ValidationError
+
+            raise ValidationError("认可退单须选择改派的承办单位")
+        return u.rule_send_back(session, ctx, number, unit=values["unit"], note=values["note"])
+    return u.rule_send_back(session, ctx, number, note=values["note"])
+
+
+def _urge(session: Session, ctx: Context, number: str, _values: dict[str, Any]) -> bytes:
+    from bbc_desktop.printing.documents import urge_pdf
+
+    return urge_pdf(session, ctx, [number])
+
 
 ACTION_FIELDS: dict[Action, tuple[Field, ...]] = {
     Action.DISPATCH: (
@@ -263,6 +342,41 @@ ACTION_FIELDS: dict[Action, tuple[Field, ...]] = {
     Action.CLOSE: (Field("note", "结案说明", "text"),),
     Action.ARCHIVE: (),
     Action.VOID: (Field("reason", "作废理由", "text"),),
+    Action.ACKNOWLEDGE: (
+        Field("current", "承办单位", "info"),
+        Field("by", "签收人", "line", placeholder="承办单位签收人姓名"),
+        Field("how", "签收方式", "choice", AckMethod),
+        Field("at", "签收时间", "when"),
+    ),
+    Action.SEND_BACK: (
+        Field("current", "承办单位", "info"),
+        Field("grounds", "退单理由", "choice", SendBackGrounds, must_choose=True),
+        Field("reason", "退单说明", "text", placeholder="承办单位说明的情况；理由为“其他”时必填"),
+        Field("by", "经办人", "line", placeholder="承办单位经办人姓名"),
+    ),
+    Action.RULE_SEND_BACK: (
+        Field("request", "退单情况", "info"),
+        Field("ruling", "审定结果", "choice", Ruling, must_choose=True),
+        Field("unit", "改派至", "unit"),
+        Field("note", "审定意见", "text", placeholder="不予认可时必填"),
+    ),
+    Action.REQUEST_EXTENSION: (
+        Field("current_due", "现办理期限", "info"),
+        Field("days", "延期工作日数", "days"),
+        Field("preview", "延期后期限", "info"),
+        Field("reason", "延期理由", "text"),
+        Field("by", "经办人", "line", placeholder="承办单位经办人姓名"),
+    ),
+    Action.DECIDE_EXTENSION: (
+        Field("request", "延期申请", "info"),
+        Field("decision", "审批结果", "choice", Decision, must_choose=True),
+        Field("notified", "告知反映人方式", "choice", ReplyMethod, must_choose=False),
+        Field("note", "审批意见", "text", placeholder="不批准时必填"),
+    ),
+    Action.URGE: (
+        Field("target", "催办对象", "info"),
+        Field("preview", "办理期限", "info"),
+    ),
 }
 
 Saver = Callable[[Session, Context, str, dict[str, Any]], object]
@@ -283,12 +397,23 @@ SAVERS: dict[Action, Saver] = {
     Action.CLOSE: lambda s, c, n, v: t.close(s, c, n, v["note"]),
     Action.ARCHIVE: lambda s, c, n, _v: t.archive(s, c, n),
     Action.VOID: lambda s, c, n, v: t.void(s, c, n, v["reason"]),
+    Action.ACKNOWLEDGE: lambda s, c, n, v: u.acknowledge(s, c, n, v["by"], v["how"], v["at"]),
+    Action.SEND_BACK: lambda s, c, n, v: u.send_back(s, c, n, v["grounds"], v["reason"], v["by"]),
+    Action.RULE_SEND_BACK: _rule,
+    Action.REQUEST_EXTENSION: lambda s, c, n, v: u.request_extension(
+        s, c, n, v["days"], v["reason"], v["by"]
+    ),
+    Action.DECIDE_EXTENSION: lambda s, c, n, v: u.decide_extension(
+        s, c, n, v["decision"] == Decision.APPROVE.value, v["note"], v["notified"]
+    ),
+    Action.URGE: _urge,
 }
 
 # Fixed words shown above the fields of some actions.
 NOTICES: dict[Action, str] = {
     Action.ARCHIVE: "归档后该工单不能再做任何修改。确定将工单 {number} 归档吗？",
     Action.VOID: "作废后不能撤销：工单及其编号和办理记录将保留，但不能再做任何修改。",
+    Action.URGE: "确定后将记录本次催办并生成催办通知书，可预览、打印或另存为 PDF。",
 }
 
 UNSATISFIED_WARNING = (
@@ -316,6 +441,11 @@ class _TicketFacts:
     calendar: WorkCalendar
     units: list[tuple[int, str]]
     version: int  # the ticket as the operator saw it: a save after another counter's change is refused
+    due: date | None = None
+    provisional: bool = False
+    deputy: str = ""  # the lead unit's deputy in charge (a 催办通知书 is copied to them)
+    request: str = ""  # the unit's request awaiting a ruling, as the dialog shows it
+    request_days: int = 0
 
 
 class ActionDialog(QDialog):
@@ -376,6 +506,7 @@ class ActionDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.facts: _TicketFacts | None = None
+        self.outcome: object = None  # what the core service returned (the 催办通知书's PDF)
         try:
             self.facts = self._read_facts()
         except BbcError as exc:
@@ -401,7 +532,14 @@ class ActionDialog(QDialog):
                 escalation = lifecycle.escalation_target(grade, t.is_overdue(ticket, state.ctx.clock.today()))
             except TransitionError as exc:
                 refused = exc.message
-            units = [(u.id, u.name) for u in list_units(session)] if self._needs_units() else []
+            units = [(x.id, x.name) for x in list_units(session)] if self._needs_units() else []
+            request, text = u.pending_request(session, ticket), ""
+            if request is not None and request.kind == Pending.SEND_BACK.value:
+                text = f"{request.unit.name}退单：{SendBackGrounds(request.grounds).label}" + (
+                    f"，{request.reason}" if request.reason else ""
+                )
+            elif request is not None:
+                text = f"{request.unit.name}申请延期 {request.days} 个工作日：{request.reason}"
             return _TicketFacts(
                 number=ticket.number,
                 grade=grade,
@@ -414,6 +552,11 @@ class ActionDialog(QDialog):
                 calendar=t.load_calendar(session),
                 units=units,
                 version=ticket.version,
+                due=ticket.due_date,
+                provisional=ticket.due_provisional,
+                deputy=lead.unit.deputy if lead else "",
+                request=text,
+                request_days=request.days if request is not None else 0,
             )
 
     def _needs_units(self) -> bool:
@@ -479,6 +622,12 @@ class ActionDialog(QDialog):
             checklist.setMinimumHeight(120)
             checklist.setMaximumHeight(160)
             return checklist
+        if spec.kind == "days":
+            spin = QSpinBox()
+            spin.setRange(1, u.MAX_EXTENSION_DAYS)
+            spin.setValue(5)
+            spin.setSuffix(" 个工作日")
+            return spin
         if spec.kind == "when":
             edit = QDateTimeEdit()
             edit.setDisplayFormat("yyyy-MM-dd HH:mm")
@@ -519,9 +668,71 @@ class ActionDialog(QDialog):
             grade.setCurrentIndex(grade.findData(facts.grade.value))
             grade.currentIndexChanged.connect(self._grade_changed)
             self._grade_changed()
+        self._unit_side_defaults()
         if self.action is Action.CLOSE and facts.anonymous:
             self.notice.setText(f"匿名反映无法答复，结案说明前将自动注明“{t.ANONYMOUS_CLOSE_NOTE}”。")
             self.notice.show()
+
+    def _unit_side_defaults(self) -> None:
+        facts = self.facts
+        assert facts is not None
+        due = (_chinese_date(facts.due) + ("（暂定）" if facts.provisional else "")) if facts.due else "—"
+        request = self.fields.get("request")
+        if isinstance(request, QLabel):
+            request.setText(facts.request or "—")
+        current_due = self.fields.get("current_due")
+        if isinstance(current_due, QLabel):
+            current_due.setText(due)
+        if self.action is Action.URGE:
+            target, preview = self.fields["target"], self.fields["preview"]
+            assert isinstance(target, QLabel) and isinstance(preview, QLabel)
+            copied = f"（抄送分管领导 {facts.deputy}）" if facts.deputy else "（单位名录中未填写分管领导）"
+            target.setText(facts.unit + copied)
+            preview.setText(due)
+        days = self.fields.get("days")
+        if isinstance(days, QSpinBox):
+            days.valueChanged.connect(self._extension_preview)
+            self._extension_preview()
+        ruling = self.fields.get("ruling")
+        if isinstance(ruling, QComboBox):
+            ruling.currentIndexChanged.connect(self._ruling_changed)
+            self._ruling_changed()
+        decision = self.fields.get("decision")
+        notified = self.fields.get("notified")
+        if isinstance(decision, QComboBox) and isinstance(notified, QComboBox):
+            notified.setPlaceholderText("请选择告知方式")
+            notified.setCurrentIndex(-1)
+            if facts.anonymous:
+                notified.setEnabled(False)
+                notified.setPlaceholderText("匿名反映，无法告知")
+            elif facts.request_days and facts.due:
+                new_due = facts.calendar.add_workdays(facts.due, facts.request_days)
+                request_label = self.fields["request"]
+                assert isinstance(request_label, QLabel)
+                request_label.setText(
+                    f"{facts.request}\n批准后办理期限由 {_chinese_date(facts.due)} 延至 "
+                    f"{_chinese_date(new_due.due)}{'（暂定）' if new_due.provisional else ''}"
+                )
+
+    def _extension_preview(self) -> None:
+        facts = self.facts
+        assert facts is not None
+        preview = self.fields["preview"]
+        assert isinstance(preview, QLabel)
+        if facts.due is None:
+            preview.setText("—")
+            return
+        deadline = facts.calendar.add_workdays(facts.due, int(self.value("days")))
+        preview.setText(
+            f"{_chinese_date(deadline.due)}（自原到期日顺延{'，暂定' if deadline.provisional else ''}；须经批准）"
+        )
+
+    def _ruling_changed(self) -> None:
+        unit = self.fields["unit"]
+        reassigning = self.value("ruling") == Ruling.REASSIGN.value
+        unit.setEnabled(reassigning)
+        if not reassigning and isinstance(unit, QComboBox):
+            unit.setCurrentIndex(-1)
 
     def _satisfaction_changed(self) -> None:
         value = self.value("satisfaction")
@@ -571,6 +782,8 @@ class ActionDialog(QDialog):
             ]
         if isinstance(widget, QDateTimeEdit):
             return widget.dateTime().toPython()
+        if isinstance(widget, QSpinBox):
+            return widget.value()
         return None
 
     def show_error(self, message: str) -> None:
@@ -591,7 +804,7 @@ class ActionDialog(QDialog):
         try:
             with self.state.session() as session:
                 t.expect_version(session, self.number, self.facts.version)
-                SAVERS[self.action](session, self.state.ctx, self.number, values)
+                self.outcome = SAVERS[self.action](session, self.state.ctx, self.number, values)
         except Conflict as exc:
             self.show_error(exc.message + "。窗口中已显示最新情况；确认仍要办理，请再次点击“确定”")
             with contextlib.suppress(BbcError):
@@ -620,6 +833,7 @@ def run_action(
     parent: QWidget | None,
     on_stale: Callable[[], None] | None = None,
     seen_version: int | None = None,
+    on_saved: Callable[[object], None] | None = None,
 ) -> bool:
     """Open the dialog of ``action`` for the ticket; True when the operator saved it.
 
@@ -630,6 +844,9 @@ def run_action(
     if on_stale is not None:
         dialog.stale.connect(on_stale)
     try:
-        return dialog.exec() == QDialog.DialogCode.Accepted
+        saved = dialog.exec() == QDialog.DialogCode.Accepted
+        if saved and on_saved is not None:
+            on_saved(dialog.outcome)
+        return saved
     finally:
         dialog.deleteLater()

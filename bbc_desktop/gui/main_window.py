@@ -872,7 +872,8 @@ class MainWindow(QMainWindow):
 
     def show_reminders(self, figures: Overview) -> None:
         self.last_overview = figures
-        if figures.overdue == 0 and figures.due_soon == 0:
+        unit_side = figures.late_acknowledgement + figures.send_backs + figures.extensions
+        if figures.overdue == 0 and figures.due_soon == 0 and unit_side == 0:
             self.banner.hide()
             return
         parts = []
@@ -883,6 +884,12 @@ class MainWindow(QMainWindow):
         later = figures.due_soon - figures.due_today
         if later:
             parts.append(f"下一个工作日到期 {later} 件")
+        if figures.late_acknowledgement:
+            parts.append(f"超时未签收 {figures.late_acknowledgement} 件")
+        if figures.send_backs:
+            parts.append(f"退单待审 {figures.send_backs} 件")
+        if figures.extensions:
+            parts.append(f"延期待批 {figures.extensions} 件")
         self.reminder_label.setText("提醒：" + "，".join(parts) + "。")
         self.banner.show()
 

@@ -67,10 +67,11 @@ from PySide6.QtWidgets import (
 from sqlalchemy.exc import SQLAlchemyError
 
 from bbc_desktop.core.calendar import WorkCalendar
-from bbc_desktop.core.domain import GRADES, Grade, Status
+from bbc_desktop.core.domain import GRADES, NOT_ACKNOWLEDGED, Grade, Pending, Status
 from bbc_desktop.core.errors import BbcError
 from bbc_desktop.core.privacy import mask_phone, mask_reporter
 from bbc_desktop.core.queries import (
+    UNACKNOWLEDGED,
     QueueRow,
     TicketFilter,
     find_by_number,
@@ -82,6 +83,8 @@ from bbc_desktop.core.units import list_units
 from bbc_desktop.gui.forms import load_form
 from bbc_desktop.gui.state import AppState
 from bbc_desktop.gui.worker import run_async
+
+_UNIT_SIDE_STATES = (UNACKNOWLEDGED, Pending.SEND_BACK.value, Pending.EXTENSION.value)
 
 __all__ = [
     "CACHE_ROWS",
@@ -434,6 +437,16 @@ class QueueModel(QAbstractTableModel):
                 else f"下一个工作日（{r.due_date.month}月{r.due_date.day}日）"
             )
             hint_tips.append(f"{when}到期，承办单位尚未办结")
+        if r.pending:
+            hints.append(Pending(r.pending).label)
+            hint_tips.append(
+                "承办单位已退单，请审定"
+                if r.pending == Pending.SEND_BACK.value
+                else "承办单位申请延期，请审批"
+            )
+        elif r.late_acknowledgement:
+            hints.append("超时未签收")
+            hint_tips.append("转办超过 1 个工作日，承办单位尚未签收交办单")
         if r.due_date is None:
             hints.append("未定级")
             hint_tips.append("从旧台账导入，尚未确定牌色，没有办理期限：请调整牌色")
@@ -596,6 +609,14 @@ class QueueFilterBar(QWidget):
         self.status_combo.setItemData(
             1, "已受理、已转办或已督办，承办单位尚未办结", Qt.ItemDataRole.ToolTipRole
         )
+        # The unit's side: states of a dispatched ticket that the window has to act on.
+        for value, label, tip in (
+            (UNACKNOWLEDGED, NOT_ACKNOWLEDGED, "已转办或已督办，承办单位尚未签收交办单"),
+            (Pending.SEND_BACK.value, Pending.SEND_BACK.label, "承办单位已退单，等待窗口审定"),
+            (Pending.EXTENSION.value, Pending.EXTENSION.label, "承办单位申请延期，等待审批"),
+        ):
+            self.status_combo.addItem(label, value)
+            self.status_combo.setItemData(self.status_combo.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
         for status in Status:
             self.status_combo.addItem(status.label, status.value)
         self.grade_combo.addItem("全部", None)
@@ -631,9 +652,11 @@ class QueueFilterBar(QWidget):
         status = self.status_combo.currentData()
         grade = self.grade_combo.currentData()
         dated = self.accepted_check.isChecked()
+        unit_side = status if status in _UNIT_SIDE_STATES else ""
         return TicketFilter(
-            statuses=(Status(status),) if status and status != "awaiting" else (),
+            statuses=(Status(status),) if status and status != "awaiting" and not unit_side else (),
             awaiting=status == "awaiting",
+            unit_side=unit_side,
             grades=(Grade(grade),) if grade else (),
             unit=self.unit_combo.currentData(),
             overdue=self.overdue_check.isChecked(),
@@ -672,6 +695,8 @@ class QueueFilterBar(QWidget):
         try:
             if flt.awaiting:
                 self.status_combo.setCurrentIndex(self.status_combo.findData("awaiting"))
+            elif flt.unit_side:
+                self.status_combo.setCurrentIndex(self.status_combo.findData(flt.unit_side))
             elif len(flt.statuses) == 1:
                 self.status_combo.setCurrentIndex(self.status_combo.findData(flt.statuses[0].value))
             if len(flt.grades) == 1:

@@ -1,0 +1,174 @@
+"""The unit's side in the window: each step's own small form in the detail pane's action panel,
+enabled only where the state allows, and the queue's 未签收 / 退单待审 / 延期待批."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from gui_input import type_text, when_modal
+from PySide6.QtWidgets import QApplication, QComboBox, QSpinBox
+from test_actions import info, make_panel, ok, open_dialog, register, ticket_row
+
+from bbc_desktop.core import tickets as t
+from bbc_desktop.core import unit_side as u
+from bbc_desktop.core.lifecycle import Action
+from bbc_desktop.core.queries import TicketFilter, filtered_ids, overview, queue_rows
+from bbc_desktop.core.tickets import load_calendar
+from bbc_desktop.gui.actions import ActionDialog, Decision, Ruling
+from bbc_desktop.gui.printing import PreviewDialog
+from bbc_desktop.gui.state import AppState
+
+A = Action
+
+
+@pytest.fixture
+def state(db, ctx) -> AppState:  # type: ignore[no-untyped-def]
+    return AppState(db, ctx)
+
+
+def _choose(combo: QComboBox, value: str) -> None:
+    combo.setCurrentIndex(combo.findData(value))
+
+
+def test_the_extension_form_previews_the_new_deadline_and_the_decision_records_the_notice(
+    qtbot, state, clock
+):
+    clock.set(datetime(2026, 9, 25, 10, 0))
+    number = register(state, grade="blue", lead_unit="区住建局")  # due Wed 2026-09-30
+    clock.set(datetime(2026, 9, 29, 10, 0))
+    panel = make_panel(qtbot, state, number)
+    assert panel.buttons[A.REQUEST_EXTENSION].isEnabled()
+    assert not panel.buttons[A.DECIDE_EXTENSION].isEnabled()
+    assert panel.buttons[A.DECIDE_EXTENSION].toolTip() == "该工单没有待审批的延期申请"
+
+    dialog = open_dialog(qtbot, state, number, A.REQUEST_EXTENSION)
+    assert dialog.fields["current_due"].text() == "2026年9月30日"
+    days = dialog.fields["days"]
+    assert isinstance(days, QSpinBox)
+    days.setValue(3)
+    # Over the National Day week: Thu 10-8, Fri 10-9, Sat 10-10 (a make-up working day).
+    assert dialog.fields["preview"].text().startswith("2026年10月10日")
+    ok(qtbot, dialog)
+    assert dialog.error_label.text() == "请填写延期理由" or "延期理由" in dialog.error_label.text()
+    assert dialog.isVisible()  # refused: nothing saved, what was chosen stays
+    type_text(qtbot, dialog.fields["reason"], "涉及多部门会商")
+    ok(qtbot, dialog)
+    assert not dialog.isVisible()
+    assert ticket_row(state, number).pending == "extension"
+
+    panel.set_ticket(info(state, number))
+    assert panel.buttons[A.DECIDE_EXTENSION].isEnabled()
+    assert "延期申请尚待审批" in panel.buttons[A.RECORD_RESULT].toolTip()
+    decide = open_dialog(qtbot, state, number, A.DECIDE_EXTENSION)
+    assert "区住建局申请延期 3 个工作日：涉及多部门会商" in decide.fields["request"].text()
+    assert "延至 2026年10月10日" in decide.fields["request"].text()
+    _choose(decide.fields["decision"], Decision.APPROVE.value)
+    ok(qtbot, decide)
+    assert "告知反映人" in decide.error_label.text() and decide.isVisible()
+    _choose(decide.fields["notified"], "phone")
+    ok(qtbot, decide)
+    assert not decide.isVisible()
+    ticket = ticket_row(state, number)
+    assert (ticket.due_date, ticket.pending) == (date(2026, 10, 10), None)
+
+
+def test_a_send_back_is_entered_and_ruled_by_reassigning(qtbot, state, clock):
+    number = register(state, grade="yellow", lead_unit="区自然资源局")
+    panel = make_panel(qtbot, state, number)
+    assert not panel.buttons[A.RULE_SEND_BACK].isEnabled()
+    dialog = open_dialog(qtbot, state, number, A.SEND_BACK)
+    assert dialog.fields["current"].text() == "区自然资源局"
+    ok(qtbot, dialog)
+    assert dialog.error_label.text() == "请选择退单理由"
+    _choose(dialog.fields["grounds"], "territory")
+    type_text(qtbot, dialog.fields["reason"], "该地块属柏庄镇")
+    ok(qtbot, dialog)
+    assert ticket_row(state, number).pending == "send_back"
+
+    clock.set(datetime(2026, 11, 24, 9, 0))
+    rule = open_dialog(qtbot, state, number, A.RULE_SEND_BACK)
+    assert rule.fields["request"].text() == "区自然资源局退单：属地不符，该地块属柏庄镇"
+    _choose(rule.fields["ruling"], Ruling.KEEP.value)
+    assert not rule.fields["unit"].isEnabled()
+    _choose(rule.fields["ruling"], Ruling.REASSIGN.value)
+    assert rule.fields["unit"].isEnabled()
+    ok(qtbot, rule)
+    assert rule.error_label.text() == "认可退单须选择改派的承办单位"
+    rule.fields["unit"].setCurrentIndex(rule.fields["unit"].findText("柏庄镇"))
+    ok(qtbot, rule)
+    assert not rule.isVisible()
+    ticket = ticket_row(state, number)
+    assert ticket.pending is None and ticket.due_date == date(2026, 12, 1)  # Tue 11-24 + 5
+
+
+def test_acknowledging_and_urging_from_the_panel(qtbot, state, clock, db):
+    number = register(state, grade="blue", lead_unit="区税务局")
+    panel = make_panel(qtbot, state, number)
+    dialog = open_dialog(qtbot, state, number, A.ACKNOWLEDGE)
+    type_text(qtbot, dialog.fields["by"], "钱联络")
+    _choose(dialog.fields["how"], "in_person")
+    ok(qtbot, dialog)
+    assert ticket_row(state, number).acknowledged_by == "钱联络"
+    panel.set_ticket(info(state, number))
+    assert panel.buttons[A.ACKNOWLEDGE].toolTip() == "承办单位已签收该工单"
+
+    clock.set(datetime(2026, 11, 27, 9, 0))  # overdue
+    problems: list[str] = []
+    when_modal(ActionDialog, lambda d: d.buttons.accepted.emit(), problems)  # 确定
+    panel.set_ticket(info(state, number))
+    assert panel.run(A.URGE)
+    assert not problems
+    previews = [w for w in QApplication.topLevelWidgets() if isinstance(w, PreviewDialog) and w.isVisible()]
+    assert previews and previews[-1].windowTitle() == f"打印预览 — 催办通知书 {number}"
+    assert previews[-1].document.pdf.startswith(b"%PDF")
+    for preview in previews:
+        preview.close()
+    with state.session() as s:
+        assert [e.kind for e in t.get_ticket(s, number).events][-1] == "urged"
+
+
+def test_the_queue_filters_and_flags_the_units_side(qtbot, state, clock):
+    first = register(state, grade="blue", lead_unit="区税务局")  # dispatched Mon 11-23
+    second = register(state, grade="yellow", lead_unit="区医保局")
+    third = register(state, grade="yellow", lead_unit="区商务局")
+    with state.session() as s:
+        u.send_back(s, state.ctx, second, "ownership")
+        u.request_extension(s, state.ctx, third, 2, "待鉴定")
+    clock.set(datetime(2026, 11, 25, 9, 0))  # Wed: Tue has passed without a signature
+    today = clock.today()
+    with state.session() as s:
+        calendar = load_calendar(s)
+
+        def ids(kind: str) -> list[int]:
+            return list(s.scalars(filtered_ids(s, TicketFilter(unit_side=kind), today, calendar)))
+
+        number_of = {i: n for n, i in ((n, info(state, n)["id"]) for n in (first, second, third))}
+        assert sorted(number_of[i] for i in ids("unacknowledged")) == sorted([first, second, third])
+        assert [number_of[i] for i in ids("send_back")] == [second]
+        assert [number_of[i] for i in ids("extension")] == [third]
+        figures = overview(s, today, calendar)
+        assert (figures.late_acknowledgement, figures.send_backs, figures.extensions) == (3, 1, 1)
+        rows = queue_rows(s, list(number_of), today, calendar)
+        assert all(r.late_acknowledgement for r in rows)
+        u.acknowledge(s, state.ctx, first)
+    with state.session() as s:
+        assert overview(s, today, calendar).late_acknowledgement == 2
+    clock.set(datetime(2026, 11, 24, 17, 0))  # the first working day after the dispatch: not yet late
+    with state.session() as s:
+        assert overview(s, clock.today(), calendar).late_acknowledgement == 0
+
+
+def test_the_reminder_banner_names_the_units_side(qtbot, window, db):
+    from test_main_window import attach
+
+    from bbc_desktop.core.queries import Overview
+
+    attach(qtbot, window, db)
+    figures = Overview(
+        by_status={}, awaiting_result=3, overdue=0, due_soon=0, due_today=0,
+        late_acknowledgement=2, send_backs=1, extensions=0,
+    )  # fmt: skip
+    window.show_reminders(figures)
+    assert window.banner.isVisible()
+    assert window.reminder_label.text() == "提醒：超时未签收 2 件，退单待审 1 件。"
