@@ -25,7 +25,16 @@ from bbc_desktop.core.errors import ValidationError
 from bbc_desktop.core.tickets import co_assignments, is_overdue, lead_assignment
 from bbc_desktop.core.units import find_unit
 from bbc_desktop.core.validation import parse_date
-from bbc_desktop.db.models import CHARS_TABLE, SEARCH_TABLE, Assignment, Reporter, Ticket, TicketLink, Unit
+from bbc_desktop.db.models import (
+    CHARS_TABLE,
+    SEARCH_TABLE,
+    Assignment,
+    Reporter,
+    Setting,
+    Ticket,
+    TicketLink,
+    Unit,
+)
 from bbc_desktop.db.search import char_phrase
 
 _AWAITING = sorted(s.value for s in AWAITING_RESULT)
@@ -90,24 +99,41 @@ UNACKNOWLEDGED = "unacknowledged"
 _WITH_UNIT = (Status.DISPATCHED.value, Status.ESCALATED.value)
 
 
-def unacknowledged_clause():  # type: ignore[no-untyped-def]
-    """Held by a unit (dispatched or escalated) that has not signed for the slip."""
-    return and_(Ticket.status.in_(_WITH_UNIT), Ticket.acknowledged_at.is_(None))
+ACK_RECORDED_SINCE = "ack_recorded_since"  # a setting: written by migration 0009 where tickets existed
 
 
-def late_acknowledgement_clause(today: date, calendar: WorkCalendar):  # type: ignore[no-untyped-def]
+def ack_recorded_since(session: Session) -> datetime | None:
+    """Since when acknowledgements are recorded: a database upgraded with tickets already out at
+    units knows nothing of their signatures, and does not call them missing."""
+    row = session.get(Setting, ACK_RECORDED_SINCE)
+    try:
+        return datetime.fromisoformat(row.value) if row is not None and row.value else None
+    except ValueError:
+        return None
+
+
+def _lead_assigned(*conditions):  # type: ignore[no-untyped-def]
+    return exists().where(
+        Assignment.ticket_id == Ticket.id,
+        Assignment.role == AssignmentRole.LEAD.value,
+        Assignment.ended_at.is_(None),
+        *conditions,
+    )
+
+
+def unacknowledged_clause(since: datetime | None = None):  # type: ignore[no-untyped-def]
+    """Held by a unit (dispatched or escalated) that has not signed for the slip (one given to it
+    ``since`` acknowledgements are recorded)."""
+    clause = and_(Ticket.status.in_(_WITH_UNIT), Ticket.acknowledged_at.is_(None))
+    return clause if since is None else and_(clause, _lead_assigned(Assignment.assigned_at >= since))
+
+
+def late_acknowledgement_clause(today: date, calendar: WorkCalendar, since: datetime | None = None):  # type: ignore[no-untyped-def]
     """Not acknowledged within one working day of the (re)assignment: the working day after the
     assignment's day has passed. Its day is before the last working day before today."""
     cutoff = datetime.combine(calendar.previous_workday(today), datetime.min.time())
-    return and_(
-        unacknowledged_clause(),
-        exists().where(
-            Assignment.ticket_id == Ticket.id,
-            Assignment.role == AssignmentRole.LEAD.value,
-            Assignment.ended_at.is_(None),
-            Assignment.assigned_at < cutoff,
-        ),
-    )
+    late = [Assignment.assigned_at < cutoff] + ([Assignment.assigned_at >= since] if since else [])
+    return and_(Ticket.status.in_(_WITH_UNIT), Ticket.acknowledged_at.is_(None), _lead_assigned(*late))
 
 
 def overdue_clause(today: date):  # type: ignore[no-untyped-def]
@@ -136,7 +162,7 @@ def filtered_ids(
     if flt.due_today:
         query = query.where(Ticket.status.in_(_AWAITING), Ticket.due_date == today)
     if flt.unit_side == UNACKNOWLEDGED:
-        query = query.where(unacknowledged_clause())
+        query = query.where(unacknowledged_clause(ack_recorded_since(session)))
     elif flt.unit_side:
         query = query.where(Ticket.pending == Pending(flt.unit_side).value)
     if flt.due_soon:
@@ -378,7 +404,10 @@ def overview(session: Session, today: date, calendar: WorkCalendar) -> Overview:
         )
         or 0,
         due_today=session.scalar(count.where(awaiting, Ticket.due_date == today)) or 0,
-        late_acknowledgement=session.scalar(count.where(late_acknowledgement_clause(today, calendar))) or 0,
+        late_acknowledgement=session.scalar(
+            count.where(late_acknowledgement_clause(today, calendar, ack_recorded_since(session)))
+        )
+        or 0,
         send_backs=session.scalar(count.where(Ticket.pending == Pending.SEND_BACK.value)) or 0,
         extensions=session.scalar(count.where(Ticket.pending == Pending.EXTENSION.value)) or 0,
     )
@@ -445,9 +474,14 @@ def queue_rows(session: Session, ids: list[int], today: date, calendar: WorkCale
     )
     soon_until = calendar.next_workday(today)
     ack_cutoff = calendar.previous_workday(today)
+    since = ack_recorded_since(session)
     rows: dict[int, QueueRow] = {}
     for r in session.execute(query):
-        unacknowledged = r.status in _WITH_UNIT and r.acknowledged_at is None
+        unacknowledged = (
+            r.status in _WITH_UNIT
+            and r.acknowledged_at is None
+            and (since is None or (r.assigned_at is not None and r.assigned_at >= since))
+        )
         awaiting = r.status in _AWAITING
         if r.anonymous:
             label = "匿名"

@@ -186,3 +186,38 @@ def test_upgrade_rebuilding_tickets_keeps_data_search_and_queue_index(tmp_path):
         ]
         assert s.scalar(select(Ticket.seq).where(Ticket.id == 1)) == 1
     db.dispose()
+
+
+def test_an_upgrade_with_slips_already_out_does_not_call_them_unacknowledged(new_db_url):
+    """0009 on a database with tickets: their signatures were never recorded, so they are not
+    "late"; a slip handed out after the upgrade is."""
+    from datetime import timedelta
+
+    from alembic import command
+
+    from bbc_desktop.core import tickets as t
+    from bbc_desktop.core.calendar import FixedClock
+    from bbc_desktop.core.context import Context
+    from bbc_desktop.core.queries import ack_recorded_since, overview
+    from bbc_desktop.db.session import _alembic_config
+
+    db = open_database(new_db_url("ack"))
+    clock = FixedClock(datetime(2026, 11, 2, 9, 30))
+    ctx = Context(clock=clock, operator="王芳")
+    intake = t.Intake(content="窗口推诿", name="张三", phone="13800000000", lead_unit="区税务局")
+    with db.session() as s:
+        t.register(s, ctx, intake)
+    with db.engine.begin() as connection:
+        command.downgrade(_alembic_config(connection), "0008")
+        command.upgrade(_alembic_config(connection), "head")
+    with db.session() as s:
+        since = ack_recorded_since(s)
+        assert since is not None and abs(since - datetime.now()) < timedelta(minutes=5)
+        later = since.date() + timedelta(days=14)
+        assert overview(s, later, t.load_calendar(s)).late_acknowledgement == 0
+    clock.set(datetime.combine(since.date() + timedelta(days=1), datetime.min.time()) + timedelta(hours=10))
+    with db.session() as s:
+        t.register(s, ctx, intake)
+    with db.session() as s:
+        assert overview(s, later, t.load_calendar(s)).late_acknowledgement == 1
+    db.dispose()

@@ -9,10 +9,14 @@ Tickets gain when and how the lead unit acknowledged the slip (签收), the requ
 the window's ruling (``pending``: send_back / extension) and the 知识库 entry an explanation came
 from. ``unit_requests`` keeps every 退单 and 延期申请 with its ruling, ``urges`` every 催办,
 ``explanations`` the library. Columns are only added to ``tickets`` (no table rebuild: its search
-triggers and queue index stay as they are); existing tickets count as acknowledged-unknown (NULL).
+triggers and queue index stay as they are).
+
+Slips handed out before this version were signed for without a record: where tickets exist, the
+setting ``ack_recorded_since`` (now) keeps the queue from calling all of them "not acknowledged".
 """
 
 from collections.abc import Sequence
+from datetime import datetime
 
 import sqlalchemy as sa
 from alembic import op
@@ -95,9 +99,16 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_explanations")),
         sa.UniqueConstraint("title", name=op.f("uq_explanations_title")),
     )
+    bind = op.get_bind()
+    if bind.execute(sa.text("SELECT count(*) FROM tickets")).scalar():
+        bind.execute(
+            sa.text("INSERT INTO settings (key, value) VALUES ('ack_recorded_since', :now)"),
+            {"now": datetime.now().replace(microsecond=0).isoformat()},
+        )
 
 
 def downgrade() -> None:
+    op.execute("DELETE FROM settings WHERE key = 'ack_recorded_since'")
     op.drop_table("explanations")
     op.drop_table("urges")
     op.drop_table("unit_requests")
