@@ -54,7 +54,7 @@ from bbc_desktop.core.permissions import Permission, require
 from bbc_desktop.core.settings import check_number_pattern, get_setting
 from bbc_desktop.core.tickets import ANONYMOUS_CLOSE_NOTE, load_calendar
 from bbc_desktop.core.validation import normalize_phone
-from bbc_desktop.db.models import Assignment, Event, NumberSequence, Reporter, Ticket, Unit
+from bbc_desktop.db.models import Assignment, Event, NumberSequence, Reporter, Ticket, Unit, UnitRequest
 from bbc_desktop.db.search import deferred_search_index
 from bbc_desktop.db.session import Database
 
@@ -267,6 +267,23 @@ _GRADE_REASONS = {
     Grade.RED: "涉及政策问题，需提交区政府相关领导研究",
 }
 _CLOSE_NOTES = ("", "", "", "已办结答复", "办结，材料已整理")
+_ACK_HOW = (
+    ("phone", "电话确认"),
+    ("phone", "电话确认"),
+    ("scan", "签收回执扫描件"),
+    ("in_person", "当面签收"),
+)
+_SEND_BACKS = (
+    ("territory", "属地不符", "反映事项发生地不在本单位辖区"),
+    ("ownership", "权属不清", "涉事场所的管理权属尚未明确"),
+    ("overlap", "职能交叉", "该事项主要职责在其他部门"),
+)
+_EXTENSION_REASONS = (
+    "需现场核查并调取档案",
+    "涉及多部门会商，需协调时间",
+    "需等待上级部门答复",
+    "需第三方鉴定",
+)
 
 # Office hours of the hall (8:30–12:00, 14:30–17:30), as minutes after midnight.
 _OFFICE_MINUTES: tuple[int, ...] = (*range(8 * 60 + 30, 12 * 60), *range(14 * 60 + 30, 17 * 60 + 30))
@@ -387,6 +404,11 @@ _ROW_DEFAULTS: dict[str, Any] = {
     "archived_at": None,
     "void_reason": "",
     "voided_at": None,
+    "acknowledged_at": None,
+    "acknowledged_by": "",
+    "acknowledged_how": None,
+    "pending": None,
+    "explanation_id": None,
     # The demo rows are written once, as if by one save; the services bump it on every later change.
     "version": 1,
 }
@@ -631,6 +653,7 @@ class _Story:
         "matter",
         "plan",
         "reply_method",
+        "requests",
         "row",
         "status",
         "subject",
@@ -649,6 +672,7 @@ class _Story:
         self.events: list[dict[str, Any]] = []
         # [unit_id, role, assigned_at, ended_at]; the current lead is the "lead" row with no end.
         self.assignments: list[list[Any]] = []
+        self.requests: list[dict[str, Any]] = []  # unit_requests rows: 退单 and 延期申请
         self.lead: _UnitInfo | None = None
         self.status = Status.REGISTERED
         self.grade = Grade.BLUE
@@ -910,6 +934,10 @@ class _Story:
                 self.change_grade(self.when(g.later(self.t, ch((0, 1)))), ch(g.back))
             if r() < 0.03:
                 self.reassign(self.when(g.later(self.t, ch((1, 1, 2)))))
+            if r() < 0.03:
+                self.send_back()
+            if r() < 0.05 and self.status is Status.DISPATCHED:
+                self.extension()
             if r() < 0.004:
                 self.void(self.when(g.later(self.t, ch((0, 1, 2)))), ch(g.back))
                 return
@@ -1031,6 +1059,7 @@ class _Story:
         self.move(
             Action.DISPATCH, "dispatched", at, account, {"dispatched_at": at, "dispatch_note": text}, note
         )
+        self.acknowledge()
 
     def on_the_spot(self, at: datetime, account: int, source: Source) -> None:
         text = self.g.ch(_SPOT_RESULTS).format(window=self.window, matter=self.matter, unit=self.subject.name)
@@ -1161,8 +1190,137 @@ class _Story:
         self.lead = new
         due, provisional = g.deadline(self.grade, at)
         note = f"由“{current.name}”改派至“{new.name}”：{g.ch(_REASSIGN_REASONS)}"
-        changes = {"clock_start": at, "due_date": due, "due_provisional": provisional}
+        changes = {
+            "clock_start": at,
+            "due_date": due,
+            "due_provisional": provisional,
+            "acknowledged_at": None,
+            "acknowledged_by": "",
+            "acknowledged_how": None,
+        }
         self.move(Action.REASSIGN, "reassigned", at, g.ch(g.back), changes, note)
+        self.acknowledge()
+
+    def acknowledge(self) -> None:
+        """Most units sign for the slip the same or the next working day; some never do."""
+        g = self.g
+        lead = self.lead
+        if lead is None or g.r() < 0.06:
+            return
+        x = g.r()
+        at = self.when(
+            g.later(self.t, 0 if x < 0.6 else (1 if x < 0.93 else g.ri(2, 3))) + _SHORT[int(g.r() * 1200)]
+        )
+        how, label = g.ch(_ACK_HOW)
+        by = g.name()
+        changes = {"acknowledged_at": at, "acknowledged_by": by, "acknowledged_how": how}
+        self.move(
+            Action.ACKNOWLEDGE, "acknowledged", at, g.ch(g.back), changes, f"{lead.name}签收（{label}，{by}）"
+        )
+
+    def request(self, kind: str, at: datetime, **fields: Any) -> dict[str, Any]:
+        lead = self.lead
+        assert lead is not None
+        row = {
+            "unit_id": lead.id,
+            "kind": kind,
+            "grounds": "",
+            "reason": "",
+            "days": 0,
+            "requested_by": self.g.name(),
+            "requested_at": at,
+            "due_before": self.row["due_date"],
+            "decision": None,
+            "decided_at": None,
+            "decided_by_id": None,
+            "decision_note": "",
+            "due_after": None,
+            "new_unit_id": None,
+            "notified_how": None,
+            "notified_at": None,
+        }
+        row.update(fields)
+        self.requests.append(row)
+        return row
+
+    def send_back(self) -> None:
+        """退单 before the deadline; the window rules a working day later (or it is still waiting)."""
+        g = self.g
+        lead = self.lead
+        due = self.row["due_date"]
+        if lead is None or due is None:
+            return
+        at = self.when(g.later(self.t, g.ri(0, 1)) + _SHORT[int(g.r() * 1200)])
+        if at.date() > due:
+            return
+        grounds, label, reason = g.ch(_SEND_BACKS)
+        request = self.request("send_back", at, grounds=grounds, reason=reason)
+        self.move(
+            Action.SEND_BACK,
+            "sent_back",
+            at,
+            g.ch(g.back),
+            {"pending": "send_back"},
+            f"{lead.name}退单：{label}，{reason}",
+        )
+        ruled = self.when(g.later(at, g.ri(1, 3)))  # the last few are still waiting now
+        account = g.ch(g.back)
+        request.update(decided_at=ruled, decided_by_id=account)
+        if g.r() < 0.5:
+            request.update(decision="rejected", decision_note="经核实属该单位职责，应予办理")
+            self.apply(
+                ruled,
+                "send_back_rejected",
+                account,
+                {"pending": None},
+                f"退单（{label}）不予认可，仍由“{lead.name}”办理，办理期限不变：经核实属该单位职责，应予办理",
+            )
+            return
+        request["decision"] = "reassigned"
+        self.apply(ruled, "send_back_ruled", account, {"pending": None}, f"退单（{label}）予以认可，改派")
+        self.reassign(ruled)
+        request["new_unit_id"] = self.lead.id if self.lead is not None else None
+
+    def extension(self) -> None:
+        """延期申请 before the deadline, approved (the reporter told by phone) or refused."""
+        g = self.g
+        lead = self.lead
+        due = self.row["due_date"]
+        if lead is None or due is None:
+            return
+        at = self.when(g.later(self.t, g.ri(0, 2)) + _SHORT[int(g.r() * 1200)])
+        if at.date() > due:
+            return
+        days, reason = g.ri(2, 5), g.ch(_EXTENSION_REASONS)
+        request = self.request("extension", at, reason=reason, days=days)
+        self.move(
+            Action.REQUEST_EXTENSION,
+            "extension_requested",
+            at,
+            g.ch(g.back),
+            {"pending": "extension"},
+            f"{lead.name}申请延期 {days} 个工作日：{reason}",
+        )
+        decided = self.when(g.later(at, g.ri(1, 3)))
+        account = g.ch(g.back)
+        request.update(decided_at=decided, decided_by_id=account)
+        if g.r() < 0.25:
+            request.update(decision="refused", decision_note="期限内可以办结")
+            self.apply(decided, "extension_refused", account, {"pending": None}, "不批准延期：期限内可以办结")
+            return
+        moved = g.cal.add_workdays(due, days)  # as unit_side.decide_extension: from the old due date
+        new_due = moved.due
+        told = "none" if self.row["anonymous"] else "phone"
+        request.update(decision="approved", due_after=new_due, notified_how=told, notified_at=decided)
+        self.apply(
+            decided,
+            "extension_approved",
+            account,
+            {"pending": None, "due_date": new_due, "due_provisional": moved.provisional},
+            f"批准延期 {days} 个工作日：办理期限由 {due.year}年{due.month}月{due.day}日 延至 "
+            f"{new_due.year}年{new_due.month}月{new_due.day}日；"
+            + ("匿名反映，无法告知反映人" if told == "none" else "已电话告知反映人"),
+        )
 
     def change_grade(self, at: datetime, account: int) -> None:
         g = self.g
@@ -1371,7 +1529,10 @@ def _generate(db: Database, count: int, ctx: Context, seed: int | None) -> list[
 
             assignment_rows = []
             event_rows = []
+            request_rows = []
             for ticket_id, story in zip(ticket_ids, stories, strict=True):
+                for request in story.requests:
+                    request_rows.append({"ticket_id": ticket_id, **request})
                 for unit_id, role, assigned_at, ended_at in story.assignments:
                     assignment_rows.append(
                         {
@@ -1387,6 +1548,8 @@ def _generate(db: Database, count: int, ctx: Context, seed: int | None) -> list[
                     event_rows.append(event)
             if assignment_rows:
                 conn.execute(assignment_insert, assignment_rows)
+            if request_rows:
+                conn.execute(insert(UnitRequest.__table__), request_rows)
             conn.execute(event_insert, event_rows)
 
         # Generating demo data is itself a change to the database: recorded, without a ticket.

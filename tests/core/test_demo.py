@@ -4,6 +4,7 @@ deadlines, numbered like real tickets, and usable by the real services afterward
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
@@ -219,6 +220,12 @@ def test_status_specific_columns(demo_tickets: list[Ticket]) -> None:
         restarts = [e.at for e in t.events if e.kind in ("reassigned", "reopened")]
         assert t.clock_start == (restarts[-1] if restarts else t.accepted_at)
         deadline = CAL.due(Grade(t.grade), t.clock_start)
+        # … and moved by each extension approved since, by its days from the due date before it.
+        for event in t.events:
+            if event.kind == "extension_approved" and event.at >= t.clock_start:
+                assert event.before["due_date"] == deadline.due.isoformat(), t.number
+                days = int(re.search(r"批准延期 (\d+) 个工作日", event.note).group(1))  # type: ignore[union-attr]
+                deadline = CAL.add_workdays(deadline.due, days)
         assert (t.due_date, t.due_provisional) == (deadline.due, deadline.provisional)
 
 
