@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 
 from bbc_desktop.core import tickets as t
+from bbc_desktop.core import unit_side as u
 from bbc_desktop.core.errors import BbcError
 from bbc_desktop.core.holidays import parse_csv, save_days
 
@@ -59,13 +60,16 @@ choice = st.sampled_from(
         "区市场监督管理局",
         "1",
         "99",
+        "territory",
+        "职能交叉",
+        "scan",
+        "in_person",
+        "柏庄镇",
     ]
 )
 moment = st.none() | st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2100, 12, 31))
 
 TABLES = (
-    "tickets",
-    "events",
     "reporters",
     "assignments",
     "number_sequences",
@@ -73,13 +77,22 @@ TABLES = (
     "settings",
     "ticket_links",
     "attachments",
+    "unit_requests",
+    "urges",
 )
 
 
 def snapshot(db) -> dict[str, object]:  # type: ignore[no-untyped-def]
-    """Everything a refusal could have touched, compared whole."""
+    """Everything a refusal could have touched. Tickets change only with their version (the ORM's
+    version column), and events are append-only (the audit chain): their fingerprints suffice, so a
+    long run does not slow down as the shared database grows; the rest is compared whole."""
     with db.engine.connect() as connection:
-        shot: dict[str, object] = {}
+        shot: dict[str, object] = {
+            "tickets": connection.execute(
+                text("SELECT id, version, status, pending, due_date, updated_at FROM tickets ORDER BY id")
+            ).all(),
+            "events": connection.execute(text("SELECT count(*), max(id) FROM events")).all(),
+        }
         for table in TABLES:
             shot[table] = connection.execute(text(f"SELECT * FROM {table} ORDER BY 1")).all()
         return shot
@@ -137,6 +150,14 @@ STEPS = st.sampled_from(
         lambda s, c, n, a, b, w: t.archive(s, c, n),
         lambda s, c, n, a, b, w: t.void(s, c, n, a),
         lambda s, c, n, a, b, w: t.link(s, c, n, a),
+        # The unit's side: any step, any arguments (days as typed: text or a number).
+        lambda s, c, n, a, b, w: u.acknowledge(s, c, n, a, b, w),
+        lambda s, c, n, a, b, w: u.send_back(s, c, n, a, b, a),
+        lambda s, c, n, a, b, w: u.rule_send_back(s, c, n, unit=a or None, note=b),
+        lambda s, c, n, a, b, w: u.request_extension(s, c, n, len(a or "") - 1, b, a),
+        lambda s, c, n, a, b, w: u.request_extension(s, c, n, a, b),
+        lambda s, c, n, a, b, w: u.decide_extension(s, c, n, bool(a), b, a),
+        lambda s, c, n, a, b, w: u.urge(s, c, n, a),
     ]
 )
 
