@@ -338,6 +338,47 @@ def cmd_notice(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_scores(args: argparse.Namespace) -> int:
+    from bbc_desktop.core.scores import WEIGHTS_SETTING, parse_weights, unit_scores
+    from bbc_desktop.core.settings import get_setting
+    from bbc_desktop.core.tickets import load_calendar
+    from bbc_desktop.core.validation import parse_date
+
+    start, end = parse_date(args.start, "起始日期"), parse_date(args.end, "截止日期")
+    target = Path(args.output) if args.output else None
+    if target is not None and target.suffix.lower() != ".xlsx":
+        raise ValidationError(f"考核结果只能导出为 .xlsx 文件，而不是“{target.name}”")
+    db = _open(args)
+    _require(args, db, "reports")
+    today = _context_default().clock.today()
+    with db.session() as session:
+        weights = parse_weights(get_setting(session, WEIGHTS_SETTING))
+        scores = unit_scores(session, start, end, today, load_calendar(session), weights)
+        district = get_setting(session, "district")
+    if target is not None:
+        from bbc_desktop.io.scores_xlsx import scores_xlsx
+        from bbc_desktop.printing.documents import write_file
+
+        write_file(target, scores_xlsx(scores, start, end, weights, f"{district}承办单位考核"))
+        print(f"已导出承办单位考核：{len(scores)} 个单位：{target}")
+        return EXIT_OK
+    if args.json:
+        _print_json([s.as_json() for s in scores])
+        return EXIT_OK
+    print("承办单位\t收件\t及时签收率\t按期办结率\t退单\t延期\t满意率\t得分")
+    for s in scores:
+        rates = s.as_json()
+        shown = [
+            ("—" if rates[k] is None else f"{rates[k]:.1f}%")
+            for k in ("ack_rate", "on_time_rate", "satisfaction_rate")
+        ]
+        score = "—" if s.score is None else f"{s.score:.1f}"
+        print(
+            f"{s.unit}\t{s.received}\t{shown[0]}\t{shown[1]}\t{s.send_backs}\t{s.extensions}\t{shown[2]}\t{score}"
+        )
+    return EXIT_OK
+
+
 def cmd_import_ledger(args: argparse.Namespace) -> int:
     from bbc_desktop.core.legacy_import import import_ledger, preview
     from bbc_desktop.io.legacy_ledger import read_legacy_ledger
@@ -1074,6 +1115,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD", help="办理期限在此日及以前")
     p.add_argument("-o", "--output", required=True, metavar="文件.pdf")
     p.set_defaults(func=cmd_notice)
+
+    p = sub.add_parser(
+        "scores", help="承办单位考核：bbc scores --from 日期 --to 日期 [--json] [-o 文件.xlsx]"
+    )
+    p.add_argument(
+        "--from", dest="start", required=True, metavar="YYYY-MM-DD", help="转办（收件）在此日及以后"
+    )
+    p.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD", help="转办（收件）在此日及以前")
+    p.add_argument("--json", action="store_true", help="输出 JSON：每个单位一个对象")
+    p.add_argument("-o", "--output", metavar="文件.xlsx", help="导出为 Excel 文件")
+    p.set_defaults(func=cmd_scores)
 
     p = sub.add_parser(
         "import-ledger", help="导入手工台账 Excel（.xlsx）为历史工单，逐行报告导入或跳过的原因"

@@ -7,15 +7,22 @@ aggregate queries over indexes: fast enough to refresh every few minutes at 20 0
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bbc_desktop.core.calendar import WorkCalendar
-from bbc_desktop.core.domain import AWAITING_RESULT, GRADES, Grade
-from bbc_desktop.core.queries import TicketFilter, overdue_clause
+from bbc_desktop.core.domain import AWAITING_RESULT, GRADES, Grade, Pending
+from bbc_desktop.core.queries import (
+    UNACKNOWLEDGED,
+    TicketFilter,
+    ack_recorded_since,
+    overdue_clause,
+    unacknowledged_clause,
+)
+from bbc_desktop.core.scores import UnitScore, unit_scores
 from bbc_desktop.db.models import Assignment, Ticket, Unit
 
 __all__ = ["Dashboard", "Figure", "dashboard"]
@@ -39,6 +46,9 @@ class Dashboard:
     most_open: list[Figure]  # units with most open tickets
     most_overdue: list[Figure]  # units with most overdue tickets
     weekly: list[Figure]  # tickets accepted per week, oldest first
+    unit_side: list[Figure] = field(default_factory=list)  # 未签收, 退单待审, 延期待批
+    scores: list[UnitScore] = field(default_factory=list)  # this month's per-unit scores, best first
+    scores_from: date | None = None
 
 
 def dashboard(session: Session, today: date, calendar: WorkCalendar) -> Dashboard:
@@ -100,4 +110,21 @@ def dashboard(session: Session, today: date, calendar: WorkCalendar) -> Dashboar
                 TicketFilter(accepted_from=start, accepted_to=end),
             )
         )
-    return Dashboard(today_figures, by_grade, most_open, most_overdue, weekly)
+    unit_side = [
+        Figure(
+            "未签收",
+            session.scalar(count.where(unacknowledged_clause(ack_recorded_since(session)))) or 0,
+            TicketFilter(unit_side=UNACKNOWLEDGED),
+        ),
+        *(
+            Figure(
+                p.label,
+                session.scalar(count.where(Ticket.pending == p.value)) or 0,
+                TicketFilter(unit_side=p.value),
+            )
+            for p in Pending
+        ),
+    ]
+    month = today.replace(day=1)
+    scores = unit_scores(session, month, today, today, calendar)
+    return Dashboard(today_figures, by_grade, most_open, most_overdue, weekly, unit_side, scores, month)

@@ -28,6 +28,7 @@ from bbc_desktop.core.domain import (
 )
 from bbc_desktop.core.errors import ValidationError
 from bbc_desktop.core.queries import NO_UNIT, outerjoin_lead_unit
+from bbc_desktop.core.scores import unit_scores
 from bbc_desktop.core.tickets import lateness
 from bbc_desktop.db.models import Ticket, Unit
 
@@ -78,6 +79,9 @@ class ReportFigures:
     # Imported from an old ledger with no grade, hence no deadline: with a result, they are outside
     # the on-time rate (neither on time nor late).
     undated_with_result: int = 0
+    # The per-unit scores (考核) of the slips handed out in the period (core/scores.py, as JSON);
+    # empty in reports issued before scores existed.
+    unit_scores: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def on_spot_rate(self) -> float | None:
@@ -216,6 +220,7 @@ def report_figures(
         satisfaction={s.label: satisfaction[s.label] for s in Satisfaction},
         weekly=weekly,
         undated_with_result=undated_with_result,
+        unit_scores=[score.as_json() for score in unit_scores(session, start, end, today, calendar)],
     )
 
 

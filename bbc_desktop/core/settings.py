@@ -21,6 +21,8 @@ DEFAULTS: dict[str, str] = {
     "print_font_title": "",
     "idle_lock_minutes": "10",  # the window locks after this long without a key or click; 0: never
     "backup_folder": "",  # empty: backups/ beside the database file (core/backup.py)
+    # The weights of the per-unit score (core/scores.py): "及时签收率=10，按期办结率=35，…".
+    "score_weights": "及时签收率=10，按期办结率=35，答复率=10，满意率=25，未退单率=10，无重复反映率=5，未延期率=5",
 }
 LABELS: dict[str, str] = {
     "district": "区（县）名称",
@@ -32,6 +34,7 @@ LABELS: dict[str, str] = {
     "print_font_title": "打印标题字体（黑体，留空用程序自带字体）",
     "idle_lock_minutes": "无操作自动锁定（分钟，0 为不锁定）",
     "backup_folder": "备份文件夹（留空为数据库文件旁的 backups 文件夹）",
+    "score_weights": "承办单位考核权重（指标=权重，以逗号分隔）",
 }
 
 
@@ -68,6 +71,10 @@ def set_setting(session: Session, key: str, value: str) -> None:
         from bbc_desktop.core.backup import check_folder
 
         value = check_folder(value)
+    if key == "score_weights":
+        from bbc_desktop.core.scores import format_weights, parse_weights
+
+        value = format_weights(parse_weights(value))
     if key == "idle_lock_minutes":
         if not value.strip().isdigit() or int(value) > 240:
             raise ValidationError("无操作自动锁定的时间应为 0 到 240 之间的整数（分钟），0 为不锁定")

@@ -117,6 +117,38 @@ def _counts(header: str, counts: Mapping[str, int]) -> list[list[str]]:
     return [[header, "件数"]] + [[label, str(count)] for label, count in counts.items()]
 
 
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}%"
+
+
+def _scores(figures: ReportFigures) -> tuple[Block, ...]:
+    """The per-unit scores (考核) of the period, when the report has them."""
+    if not figures.unit_scores:
+        return ()
+    rows = [["承办单位", "收件", "及时签收率", "按期办结率", "退单", "延期申请", "满意率", "得分"]]
+    for s in figures.unit_scores:
+        score = "—" if s["score"] is None else f"{s['score']:.1f}"
+        rows.append(
+            [
+                s["unit"],
+                str(s["received"]),
+                _pct(s["ack_rate"]),
+                _pct(s["on_time_rate"]),
+                str(s["send_backs"]),
+                str(s["extensions"]),
+                _pct(s["satisfaction_rate"]),
+                score,
+            ]
+        )
+    return (
+        Text(
+            "承办单位考核（本期转办的交办单；得分按管理员设定的权重加权，满分 100，“—”为无可计算的工单）：",
+            indent=False,
+        ),
+        Table(rows, (7, 2, 3, 3, 2, 2, 3, 2)),
+    )
+
+
 def report_outline(
     figures: ReportFigures, district: str, window: str, texts: Mapping[str, str], issued_on: date
 ) -> Outline:
@@ -171,7 +203,7 @@ def report_outline(
                 Chart("trend", trend),
             ),
         ),
-        ("承办单位办理情况", (Table(unit_rows, (8, 3, 3, 2)), Chart("units"))),
+        ("承办单位办理情况", (Table(unit_rows, (8, 3, 3, 2)), Chart("units"), *_scores(figures))),
         ("超期事项", (late,)),
         ("移交督办", (escalations,)),
         (

@@ -172,3 +172,33 @@ def test_the_reminder_banner_names_the_units_side(qtbot, window, db):
     window.show_reminders(figures)
     assert window.banner.isVisible()
     assert window.reminder_label.text() == "提醒：超时未签收 2 件，退单待审 1 件。"
+
+
+def test_the_dashboard_shows_this_months_scores_and_exports_them(qtbot, state, tmp_path):
+    from openpyxl import load_workbook
+
+    from bbc_desktop.gui.dashboard import DashboardDialog
+
+    number = register(state, grade="blue", lead_unit="区税务局")
+    with state.session() as s:
+        u.acknowledge(s, state.ctx, number)
+    dialog = DashboardDialog(state)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.scores_table is not None, timeout=10000)
+    table = dialog.scores_table
+    assert [table.horizontalHeaderItem(c).text() for c in (0, 1, 2, 7)] == [
+        "承办单位",
+        "收件",
+        "及时签收率",
+        "得分",
+    ]
+    assert (table.item(0, 0).text(), table.item(0, 1).text(), table.item(0, 2).text()) == (
+        "区税务局",
+        "1",
+        "100.0%",
+    )
+    assert dialog.buttons["承办单位待处理事项/未签收"].text() == "0"
+    target = tmp_path / "考核.xlsx"
+    dialog.export_scores(str(target))
+    qtbot.waitUntil(lambda: dialog.status.text().startswith("已导出"), timeout=10000)
+    assert load_workbook(target).active.cell(row=4, column=1).value == "区税务局"
