@@ -721,13 +721,37 @@ def cmd_receipt(args: argparse.Namespace) -> int:
 
 
 def cmd_urge(args: argparse.Namespace) -> int:
+    from bbc_desktop.core.unit_side import urge_due
     from bbc_desktop.printing.documents import urge_pdf, write_file
 
     db = _open(args)
     with db.session() as session:
-        pdf = urge_pdf(session, _context(args), [args.number])
-        write_file(Path(args.output), pdf)
-    print(f"已催办并生成催办通知书：{args.output}")
+        ctx = _context(args)
+        numbers = list(args.numbers) + (urge_due(session, ctx.clock.today()) if args.due else [])
+        if not numbers:
+            print("没有需要催办的工单")
+            return EXIT_OK
+        pdf = urge_pdf(session, ctx, list(dict.fromkeys(numbers)), "overdue" if args.due else "manual")
+        write_file(
+            Path(args.output), pdf
+        )  # in the unit of work: a file that cannot be written records nothing
+    print(f"已催办 {len(set(numbers))} 件并生成催办通知书：{args.output}")
+    return EXIT_OK
+
+
+def cmd_escalate_due(args: argparse.Namespace) -> int:
+    from bbc_desktop.core.tickets import load_calendar
+    from bbc_desktop.core.unit_side import escalate_overdue, escalation_due
+
+    db = _open(args)
+    with db.session() as session:
+        ctx = _context(args)
+        done = escalate_overdue(
+            session, ctx, escalation_due(session, ctx.clock.today(), load_calendar(session))
+        )
+    for number in done:
+        print(number)
+    print(f"已移交督办 {len(done)} 件", file=sys.stderr)
     return EXIT_OK
 
 
@@ -1259,10 +1283,14 @@ def build_parser() -> argparse.ArgumentParser:
     refuse.add_argument("--note", required=True, help="不批准的理由")
     refuse.set_defaults(func=_step("extension", _decide(False)))
 
-    p = sub.add_parser("urge", help="催办：记录并生成催办通知书（PDF，抄送分管领导）")
-    p.add_argument("number", help="受理编号")
+    p = sub.add_parser("urge", help="催办：记录并生成催办通知书（PDF，每件一页，抄送分管领导）")
+    p.add_argument("numbers", nargs="*", metavar="受理编号", help="要催办的工单")
+    p.add_argument("--due", action="store_true", help="另加所有期限已过、尚未发出催办通知书的工单")
     p.add_argument("-o", "--output", required=True, help="催办通知书 PDF 文件")
     p.set_defaults(func=cmd_urge)
+
+    p = sub.add_parser("escalate-due", help="催办后满 5 个工作日仍未办结的工单，全部移交督办")
+    p.set_defaults(func=cmd_escalate_due)
     return parser
 
 

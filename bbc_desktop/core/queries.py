@@ -385,6 +385,8 @@ class Overview:
     late_acknowledgement: int = 0  # dispatched, not signed for within one working day
     send_backs: int = 0  # awaiting the window's ruling
     extensions: int = 0  # awaiting approval
+    urge_due: int = 0  # overdue, no 催办通知书 for this deadline yet
+    escalation_due: int = 0  # urged 5 working days ago, still without a result
 
     @property
     def total(self) -> int:
@@ -392,6 +394,8 @@ class Overview:
 
 
 def overview(session: Session, today: date, calendar: WorkCalendar) -> Overview:
+    from bbc_desktop.core.unit_side import escalation_due, urge_due  # it imports this module
+
     awaiting = Ticket.status.in_(_AWAITING)
     count = select(func.count()).select_from(Ticket)
     soon_until = calendar.next_workday(today)
@@ -410,6 +414,8 @@ def overview(session: Session, today: date, calendar: WorkCalendar) -> Overview:
         or 0,
         send_backs=session.scalar(count.where(Ticket.pending == Pending.SEND_BACK.value)) or 0,
         extensions=session.scalar(count.where(Ticket.pending == Pending.EXTENSION.value)) or 0,
+        urge_due=len(urge_due(session, today)),
+        escalation_due=len(escalation_due(session, today, calendar)),
     )
 
 

@@ -49,16 +49,20 @@ __all__ = [
     "MAX_EXTENSION_DAYS",
     "acknowledge",
     "decide_extension",
+    "escalate_overdue",
+    "escalation_due",
     "pending_request",
     "request_extension",
     "rule_send_back",
     "send_back",
     "unit_conditions",
     "urge",
+    "urge_due",
     "urge_letter",
 ]
 
 MAX_EXTENSION_DAYS = 30  # working days in one request: more is surely a typing error
+_HELD = (Status.DISPATCHED.value, Status.ESCALATED.value)  # a unit holds the ticket
 
 
 def unit_conditions(ticket: Ticket, today: date) -> dict[str, Any]:
@@ -362,3 +366,66 @@ def urge_letter(session: Session, ctx: Context, ticket: Ticket, kind: str = "man
         reply_by=reply_by,
         times=int(times or 0),
     )
+
+
+# -- staged reminders ----------------------------------------------------------------------------
+
+ESCALATE_AFTER = 5  # working days after the first 催办通知书, still without a result: to supervision
+
+
+def _overdue_urges(session: Session):  # type: ignore[no-untyped-def]
+    """ticket id → the first overdue urge since its current due date."""
+    from sqlalchemy import func
+
+    return (
+        select(Urge.ticket_id, func.min(Urge.at).label("first"))
+        .join(Ticket, Ticket.id == Urge.ticket_id)
+        .where(Urge.kind == "overdue", Urge.due_date == Ticket.due_date)
+        .group_by(Urge.ticket_id)
+        .subquery()
+    )
+
+
+def urge_due(session: Session, today: date) -> list[str]:
+    """The working day after the deadline has come: overdue tickets a unit holds whose 催办通知书 for
+    this deadline has not gone out yet (oldest deadline first)."""
+    urged = _overdue_urges(session)
+    query = (
+        select(Ticket.number)
+        .outerjoin(urged, urged.c.ticket_id == Ticket.id)
+        .where(Ticket.status.in_(_HELD), Ticket.due_date < today, urged.c.first.is_(None))
+        .order_by(Ticket.due_date, Ticket.id)
+    )
+    return list(session.scalars(query))
+
+
+def escalation_due(session: Session, today: date, calendar) -> list[str]:  # type: ignore[no-untyped-def]
+    """Urged as overdue ``ESCALATE_AFTER`` working days ago and still without a result, not yet
+    escalated: to the discipline commission and the supervision bureau (DESIGN.md)."""
+    urged = _overdue_urges(session)
+    rows = session.execute(
+        select(Ticket.number, urged.c.first)
+        .join(urged, urged.c.ticket_id == Ticket.id)
+        .where(Ticket.status == Status.DISPATCHED.value, Ticket.due_date < today)
+        .where(Ticket.pending.is_(None))  # a request awaiting a ruling is ruled on first
+        .order_by(Ticket.due_date, Ticket.id)
+    )
+    return [
+        number for number, first in rows if calendar.add_workdays(first.date(), ESCALATE_AFTER).due <= today
+    ]
+
+
+def escalate_overdue(session: Session, ctx: Context, numbers: list[str]) -> list[str]:
+    """移交督办 the tickets ``escalation_due`` named (each checked again); returns those escalated."""
+    from bbc_desktop.core.tickets import escalate
+
+    done = []
+    due = set(escalation_due(session, ctx.clock.today(), load_calendar(session)))
+    for number in numbers:
+        if number not in due:
+            raise ValidationError(
+                f"工单 {number} 不在应移交督办之列（催办后满 {ESCALATE_AFTER} 个工作日仍未办结的已转办工单）"
+            )
+        escalate(session, ctx, number, f"催办后 {ESCALATE_AFTER} 个工作日仍未办结，移交督办")
+        done.append(number)
+    return done

@@ -708,7 +708,8 @@ class MainWindow(QMainWindow):
         self.banner.setStyleSheet(
             "#reminderBanner { background: #fff7e6; border: 1px solid #f0b44c; border-radius: 4px; }"
             "#reminderLabel { color: #7a4b00; font-weight: bold; }"
-            "#overdueButton, #dueTodayButton { color: #1d4ed8; text-decoration: underline; border: none; }"
+            "#overdueButton, #dueTodayButton, #urgeDueButton, #escalateDueButton"
+            " { color: #1d4ed8; text-decoration: underline; border: none; }"
         )
         self.queue = QueuePane(state, preloaded=preloaded)  # type: ignore[arg-type]
         self.intake = IntakeForm(state)
@@ -724,6 +725,10 @@ class MainWindow(QMainWindow):
 
         central.findChild(QPushButton, "overdueButton").clicked.connect(self.show_overdue)
         central.findChild(QPushButton, "dueTodayButton").clicked.connect(self.show_due_soon)
+        self.urge_due_button = central.findChild(QPushButton, "urgeDueButton")
+        self.urge_due_button.clicked.connect(lambda: self.urge_due())
+        self.escalate_due_button = central.findChild(QPushButton, "escalateDueButton")
+        self.escalate_due_button.clicked.connect(lambda: self.escalate_due())
         central.findChild(QToolButton, "dismissBannerButton").clicked.connect(self.banner.hide)
         self.setCentralWidget(central)
         self.loading = None  # type: ignore[assignment]
@@ -873,6 +878,9 @@ class MainWindow(QMainWindow):
     def show_reminders(self, figures: Overview) -> None:
         self.last_overview = figures
         unit_side = figures.late_acknowledgement + figures.send_backs + figures.extensions
+        if hasattr(self, "urge_due_button"):
+            self.urge_due_button.setVisible(figures.urge_due > 0)
+            self.escalate_due_button.setVisible(figures.escalation_due > 0)
         if figures.overdue == 0 and figures.due_soon == 0 and unit_side == 0:
             self.banner.hide()
             return
@@ -890,8 +898,82 @@ class MainWindow(QMainWindow):
             parts.append(f"退单待审 {figures.send_backs} 件")
         if figures.extensions:
             parts.append(f"延期待批 {figures.extensions} 件")
+        if figures.urge_due:
+            parts.append(f"应发催办通知书 {figures.urge_due} 件")
+        if figures.escalation_due:
+            parts.append(f"催办后仍未办结、应移交督办 {figures.escalation_due} 件")
         self.reminder_label.setText("提醒：" + "，".join(parts) + "。")
         self.banner.show()
+
+    def urge_due(self) -> None:
+        """催办 every overdue ticket whose 催办通知书 has not gone out (one PDF, a page each, to print)."""
+        state = self.state
+        if state is None:
+            return
+        from bbc_desktop.core.unit_side import urge_due
+
+        with state.session() as session:
+            numbers = urge_due(session, state.ctx.clock.today())
+        if not numbers:
+            self.statusBar().showMessage("没有需要催办的工单", 8000)
+            return
+        answer = QMessageBox.question(
+            self,
+            "批量催办",
+            f"将向 {len(numbers)} 件超期工单的承办单位发出催办通知书（抄送分管领导），并记入办理记录。继续吗？",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+
+        def make() -> bytes:
+            from bbc_desktop.printing.documents import urge_pdf
+
+            with state.session() as session:
+                return urge_pdf(session, state.ctx, numbers, "overdue")
+
+        def done(pdf: bytes) -> None:
+            from bbc_desktop.gui.printing import show_pdf
+
+            self.statusBar().showMessage(f"已催办 {len(numbers)} 件", 10000)
+            self.refresh_reminders(quiet=True)
+            if self.queue is not None:
+                self.queue.refresh()
+            show_pdf(state, pdf, f"催办通知书（{len(numbers)} 份）", self)
+
+        run_async(make, done, self.show_error)
+
+    def escalate_due(self) -> None:
+        """移交督办 every ticket urged as overdue 5 working days ago and still without a result."""
+        state = self.state
+        if state is None:
+            return
+        from bbc_desktop.core.tickets import load_calendar
+        from bbc_desktop.core.unit_side import ESCALATE_AFTER, escalate_overdue, escalation_due
+
+        with state.session() as session:
+            numbers = escalation_due(session, state.ctx.clock.today(), load_calendar(session))
+        if not numbers:
+            self.statusBar().showMessage("没有需要移交督办的工单", 8000)
+            return
+        answer = QMessageBox.question(
+            self,
+            "批量移交督办",
+            f"{len(numbers)} 件工单催办后满 {ESCALATE_AFTER} 个工作日仍未办结：{'、'.join(numbers[:5])}"
+            + ("等" if len(numbers) > 5 else "")
+            + "。\n\n移交区纪委监委、区委区政府督查局督办（红牌提交区领导），并记入办理记录吗？",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            with state.session() as session:
+                done = escalate_overdue(session, state.ctx, numbers)
+        except BbcError as exc:
+            self.show_error(exc.message)
+            return
+        self.statusBar().showMessage(f"已移交督办 {len(done)} 件", 10000)
+        self.refresh_reminders(quiet=True)
+        if self.queue is not None:
+            self.queue.refresh()
 
     def export_all(self) -> None:
         state = self.state

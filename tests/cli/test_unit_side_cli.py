@@ -81,7 +81,7 @@ def test_urge_writes_the_notice(bbc, tmp_path, monkeypatch):
     number = _dispatched(bbc, "blue")
     monkeypatch.setenv("BBC_NOW", "2026-11-27T09:00")
     target = tmp_path / "催办通知书.pdf"
-    assert bbc("urge", number, "-o", str(target)) == (0, f"已催办并生成催办通知书：{target}\n", "")
+    assert bbc("urge", number, "-o", str(target)) == (0, f"已催办 1 件并生成催办通知书：{target}\n", "")
     text = "".join(
         subprocess.run(
             ["pdftotext", "-enc", "UTF-8", str(target), "-"], capture_output=True, text=True
@@ -93,3 +93,14 @@ def test_urge_writes_the_notice(bbc, tmp_path, monkeypatch):
     assert code == 1 and "无法写入文件" in err
     history = bbc("show", number)[1]
     assert history.count("  催办  ") == 1  # the refused second urge left no trace
+
+
+def test_batch_urge_and_escalation(bbc, tmp_path, monkeypatch):
+    first, second = _dispatched(bbc, "blue"), _dispatched(bbc, "blue")  # both due 11-26
+    monkeypatch.setenv("BBC_NOW", "2026-11-27T09:00")
+    target = tmp_path / "催办.pdf"
+    assert bbc("urge", "--due", "-o", str(target))[1] == f"已催办 2 件并生成催办通知书：{target}\n"
+    assert bbc("urge", "--due", "-o", str(target))[1] == "没有需要催办的工单\n"
+    monkeypatch.setenv("BBC_NOW", "2026-12-04T09:00")
+    code, out, err = bbc("escalate-due")
+    assert (code, out.split(), err) == (0, [first, second], "已移交督办 2 件\n")

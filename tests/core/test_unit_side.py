@@ -243,3 +243,45 @@ def test_a_voided_ticket_with_a_pending_request_leaves_no_request_waiting(db, ct
         ticket = t.get_ticket(s, number)
         assert ticket.pending is None
         assert s.scalar(select(UnitRequest.decision)) == "voided"
+
+
+def test_staged_reminders_urge_the_day_after_and_escalate_five_working_days_later(db, ctx, clock):
+    from bbc_desktop.core.lifecycle import SUPERVISION
+    from bbc_desktop.printing.documents import urge_pdf
+
+    number = _dispatched(db, ctx, grade="blue")  # due Thu 2026-11-26
+    other = _dispatched(db, ctx, grade="red")  # due 12-07: not late in this test
+    with db.session() as s:
+        u.urge(s, ctx, number)  # urged by hand before the deadline: not the overdue notice
+        assert u.urge_due(s, date(2026, 11, 26)) == []  # due today: not yet
+        assert u.urge_due(s, date(2026, 11, 27)) == [number]  # the working day after
+    clock.set(datetime(2026, 11, 27, 9, 0))
+    with db.session() as s:
+        assert urge_pdf(s, ctx, u.urge_due(s, clock.today()), "overdue").startswith(b"%PDF")
+    with db.session() as s:
+        calendar = t.load_calendar(s)
+        assert u.urge_due(s, clock.today()) == []  # urged once for this deadline
+        # Urged Fri 11-27; five working days later is Fri 12-04.
+        assert u.escalation_due(s, date(2026, 12, 3), calendar) == []
+        assert u.escalation_due(s, date(2026, 12, 4), calendar) == [number]
+    clock.set(datetime(2026, 12, 4, 9, 0))
+    message = _unchanged(db, other, lambda s: u.escalate_overdue(s, ctx, [other]))
+    assert "不在应移交督办之列" in message
+    with db.session() as s:
+        assert u.escalate_overdue(s, ctx, [number]) == [number]
+    with db.session() as s:
+        ticket = t.get_ticket(s, number)
+        assert (ticket.status, ticket.escalated_to) == ("escalated", SUPERVISION)
+        assert "催办后 5 个工作日仍未办结" in ticket.events[-1].note
+        assert u.escalation_due(s, clock.today(), t.load_calendar(s)) == []
+
+
+def test_an_approved_extension_needs_a_new_overdue_notice(db, ctx, clock):
+    number = _dispatched(db, ctx, grade="blue")  # due Thu 11-26
+    clock.set(datetime(2026, 11, 26, 9, 0))
+    with db.session() as s:
+        u.request_extension(s, ctx, number, 1, "补充材料")
+        u.decide_extension(s, ctx, number, True, notified="phone")  # due Fri 11-27
+    with db.session() as s:
+        assert u.urge_due(s, date(2026, 11, 27)) == []
+        assert u.urge_due(s, date(2026, 11, 30)) == [number]

@@ -202,3 +202,34 @@ def test_the_dashboard_shows_this_months_scores_and_exports_them(qtbot, state, t
     dialog.export_scores(str(target))
     qtbot.waitUntil(lambda: dialog.status.text().startswith("已导出"), timeout=10000)
     assert load_workbook(target).active.cell(row=4, column=1).value == "区税务局"
+
+
+def test_the_banner_urges_and_escalates_in_batch(qtbot, window, db, clock, messages, monkeypatch):
+    from test_main_window import attach
+
+    from bbc_desktop.core.queries import overview
+
+    attach(qtbot, window, db)
+    state = window.state
+    numbers = [register(state, grade="blue", lead_unit="区税务局") for _ in range(2)]  # due 11-26
+    state.ctx.clock.set(datetime(2026, 11, 27, 9, 0))  # the window's own clock
+    window.refresh_reminders()
+    qtbot.waitUntil(
+        lambda: window.last_overview is not None and window.last_overview.urge_due == 2, timeout=10000
+    )
+    assert window.urge_due_button.isVisible() and "应发催办通知书 2 件" in window.reminder_label.text()
+    window.urge_due_button.click()  # the question is answered Yes
+    qtbot.waitUntil(
+        lambda: any(isinstance(w, PreviewDialog) and w.isVisible() for w in QApplication.topLevelWidgets()),
+        timeout=10000,
+    )
+    preview = next(
+        w for w in QApplication.topLevelWidgets() if isinstance(w, PreviewDialog) and w.isVisible()
+    )
+    assert preview.document.pages == 2
+    preview.close()
+    state.ctx.clock.set(datetime(2026, 12, 4, 9, 0))
+    window.escalate_due()
+    with state.session() as s:
+        assert [t.get_ticket(s, n).status for n in numbers] == ["escalated", "escalated"]
+        assert overview(s, state.ctx.clock.today(), load_calendar(s)).escalation_due == 0
