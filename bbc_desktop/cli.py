@@ -379,6 +379,35 @@ def cmd_scores(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_knowledge(args: argparse.Namespace) -> int:
+    from bbc_desktop.core.knowledge import find_entry, list_entries, save_entry
+
+    db = _open(args)
+    if args.knowledge_command == "list":
+        with db.session() as session:
+            entries = list_entries(session, include_retired=args.all)
+        if args.json:
+            _print_json([e.as_json() for e in entries])
+            return EXIT_OK
+        for e in entries:
+            retired = "" if e.active else "\t已停用"
+            print(f"{e.id}\t{e.title}\t{e.citation}\t使用 {e.uses} 次{retired}")
+        return EXIT_OK
+    with db.session() as session:
+        ctx = _context(args)
+        if args.knowledge_command == "add":
+            values = {"title": args.title, "text": args.text, "citation": args.citation}
+            entry = save_entry(session, ctx, None, values)
+            said = "已添加"
+        else:
+            entry = find_entry(session, args.entry)
+            values = {"title": entry.title, "text": entry.text, "citation": entry.citation}
+            entry = save_entry(session, ctx, entry.id, values, active=args.knowledge_command == "restore")
+            said = "已启用" if entry.active else "已停用"
+        print(f"{said}知识库条目 {entry.id}：{entry.title}")
+    return EXIT_OK
+
+
 def cmd_import_ledger(args: argparse.Namespace) -> int:
     from bbc_desktop.core.legacy_import import import_ledger, preview
     from bbc_desktop.io.legacy_ledger import read_legacy_ledger
@@ -966,10 +995,11 @@ def _lifecycle_verbs() -> list[
             "explain",
             "解释说明（不属受理范围或因政策法规无法解决）",
             opts(
-                ("--text", {"required": True}),
+                ("--text", {"default": "", "help": "说明内容；选用知识库时可不填（即用条目原文和依据）"}),
+                ("--library", {"default": None, "help": "选用的知识库条目（标题或编号）"}),
                 ("--method", {"default": None, "help": "oral / written / phone；书面投诉默认书面"}),
             ),
-            lambda s, c, a: t.explain(s, c, a.number, a.text, a.method),
+            lambda s, c, a: t.explain(s, c, a.number, a.text, a.method, a.library),
         ),
         (
             "escalate",
@@ -1139,6 +1169,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD", help="办理期限在此日及以前")
     p.add_argument("-o", "--output", required=True, metavar="文件.pdf")
     p.set_defaults(func=cmd_notice)
+
+    p = sub.add_parser(
+        "knowledge", help="知识库：解释说明常用的政策法规说明（list / add / retire / restore）"
+    )
+    ksub = p.add_subparsers(dest="knowledge_command", required=True, metavar="list|add|retire|restore")
+    k = ksub.add_parser("list", help="列出条目及使用次数")
+    k.add_argument("--all", action="store_true", help="包括已停用的条目")
+    k.add_argument("--json", action="store_true")
+    k.set_defaults(func=cmd_knowledge)
+    k = ksub.add_parser("add", help="添加条目")
+    k.add_argument("--title", required=True)
+    k.add_argument("--text", required=True, help="向反映人解释说明的内容")
+    k.add_argument("--citation", default="", help="政策法规依据")
+    k.set_defaults(func=cmd_knowledge)
+    for verb, text in (("retire", "停用条目（不删除）"), ("restore", "重新启用条目")):
+        k = ksub.add_parser(verb, help=text)
+        k.add_argument("entry", help="条目标题或编号")
+        k.set_defaults(func=cmd_knowledge)
 
     p = sub.add_parser(
         "scores", help="承办单位考核：bbc scores --from 日期 --to 日期 [--json] [-o 文件.xlsx]"

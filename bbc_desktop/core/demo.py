@@ -54,7 +54,16 @@ from bbc_desktop.core.permissions import Permission, require
 from bbc_desktop.core.settings import check_number_pattern, get_setting
 from bbc_desktop.core.tickets import ANONYMOUS_CLOSE_NOTE, load_calendar
 from bbc_desktop.core.validation import normalize_phone
-from bbc_desktop.db.models import Assignment, Event, NumberSequence, Reporter, Ticket, Unit, UnitRequest
+from bbc_desktop.db.models import (
+    Assignment,
+    Event,
+    Explanation,
+    NumberSequence,
+    Reporter,
+    Ticket,
+    Unit,
+    UnitRequest,
+)
 from bbc_desktop.db.search import deferred_search_index
 from bbc_desktop.db.session import Database
 
@@ -215,6 +224,12 @@ _POLICY_EXPLANATIONS = (
     "经核实，该事项因不符合现行政策规定暂无法办理，已向反映人说明政策依据及可行途径。",
     "经核实，申请人不符合法定条件，依法不能办理，已当面解释说明并告知救济途径。",
     "该事项受上级政策调整影响暂停办理，已向反映人说明情况，待政策明确后优先办理。",
+)
+# The 知识库 of the demo: the explanations above, with a title and what they rest on.
+_LIBRARY = (
+    ("不符合现行政策规定", _POLICY_EXPLANATIONS[0], "相关行业主管部门现行政策文件"),
+    ("不符合法定条件", _POLICY_EXPLANATIONS[1], "《中华人民共和国行政许可法》第三十八条"),
+    ("上级政策调整暂停办理", _POLICY_EXPLANATIONS[2], "上级主管部门政策调整通知"),
 )
 _RESULTS = (
     "经核实，反映情况属实。已督促窗口为反映人办结{matter}，并对相关工作人员进行批评教育。",
@@ -422,8 +437,23 @@ class _UnitInfo:
     matters: tuple[str, ...]
 
 
+def _seed_library(session: Session, now: datetime) -> dict[str, int]:
+    """The demo's 知识库 entries (added once): explanation text → entry id."""
+    found = {}
+    for title, text, citation in _LIBRARY:
+        entry = session.scalar(select(Explanation).where(Explanation.title == title))
+        if entry is None:
+            entry = Explanation(title=title, text=text, citation=citation, created_at=now, updated_at=now)
+            session.add(entry)
+            session.flush()
+        found[entry.text] = entry.id
+    return found
+
+
 class _Generator:
     """Holds the random source, the calendar and the lookup tables; makes one ticket at a time."""
+
+    library: dict[str, int] = {}  # noqa: RUF012  (explanation text → 知识库 entry; set per run)
 
     def __init__(
         self,
@@ -1153,6 +1183,8 @@ class _Story:
 
     def explain(self, at: datetime, account: int, text: str) -> None:
         changes: dict[str, Any] = {"explanation": text}
+        if text in self.g.library:
+            changes["explanation_id"] = self.g.library[text]
         if not self.row["anonymous"]:
             if self.form is ComplaintForm.WRITTEN:
                 method = ReplyMethod.WRITTEN
@@ -1502,6 +1534,7 @@ def _generate(db: Database, count: int, ctx: Context, seed: int | None) -> list[
         session.flush()  # the ORM's writes (accounts) go first: the Core rows below refer to them
 
         gen = _Generator(rng, calendar, now, units, operators, district, anonymous)
+        gen.library = _seed_library(session, now)
         schedule = gen.schedule(count)
         starts = _reserve_numbers(conn, Counter(at.year for at, _ in schedule))
 

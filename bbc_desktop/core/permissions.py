@@ -39,6 +39,7 @@ class Permission(StrEnum):
     REPORTS = "reports"  # 台账, 超期通报, 整改情况报告 (made, previewed, exported)
     ISSUE_REPORT = "issue_report"  # 签发 the 整改情况报告
     APPROVE_EXTENSION = "approve_extension"  # 审批 a unit's 延期申请
+    KNOWLEDGE = "knowledge"  # keep the 知识库 of explanations
     IMPORT_LEDGER = "import_ledger"  # 导入旧台账
     AUDIT = "audit"  # the audit trail and its check
     ADMIN = "admin"  # accounts, units, holidays, settings, the full JSON export and import
@@ -55,6 +56,7 @@ class Permission(StrEnum):
             "reports": "导出台账和报告",
             "issue_report": "签发整改情况报告",
             "approve_extension": "审批延期申请",
+            "knowledge": "维护知识库",
             "import_ledger": "导入旧台账",
             "audit": "查看审计记录",
             "admin": "系统管理",
@@ -68,9 +70,18 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.FRONT_DESK: frozenset({P.VIEW, P.INTAKE, P.HANDLE, P.VOID, P.PRINT, P.REVEAL}),
     # Watches deadlines and chases units (so handles tickets and prints), keeps the ledger, makes
     # and issues the reports, imports the old ledger. Does not register visitors.
-    # Approves or refuses a unit's request for more time, as a leader may.
+    # Approves or refuses a unit's request for more time, as a leader may; keeps the 知识库.
     Role.BACK_OFFICE: frozenset(
-        {P.VIEW, P.HANDLE, P.PRINT, P.REPORTS, P.ISSUE_REPORT, P.IMPORT_LEDGER, P.APPROVE_EXTENSION}
+        {
+            P.VIEW,
+            P.HANDLE,
+            P.PRINT,
+            P.REPORTS,
+            P.ISSUE_REPORT,
+            P.IMPORT_LEDGER,
+            P.APPROVE_EXTENSION,
+            P.KNOWLEDGE,
+        }
     ),
     Role.ADMIN: frozenset(Permission),
     # Leaders and supervisors: read-only — the queue, the dashboard, the reports.

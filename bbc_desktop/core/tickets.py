@@ -518,14 +518,33 @@ def archive(session: Session, ctx: Context, ticket: Ticket | str) -> Ticket:
 
 
 def explain(
-    session: Session, ctx: Context, ticket: Ticket | str, text: str, method: ReplyMethod | str | None = None
+    session: Session,
+    ctx: Context,
+    ticket: Ticket | str,
+    text: str,
+    method: ReplyMethod | str | None = None,
+    library: int | str | None = None,
 ) -> Ticket:
-    """解释说明: outside the scope, or not solvable for policy or legal reasons; the reporter is told why."""
+    """解释说明: outside the scope, or not solvable for policy or legal reasons; the reporter is told why.
+
+    ``library``: the 知识库 entry (id or title) the explanation was taken from; an empty ``text``
+    takes the entry's words and citation as they are."""
     ticket = _resolve(session, ticket)
     target = _require(ticket, Action.EXPLAIN)
+    entry = None
+    if library not in (None, ""):
+        from bbc_desktop.core.knowledge import find_entry, told_text
+
+        entry = find_entry(session, library)  # type: ignore[arg-type]
+        if not entry.active:
+            raise ValidationError(f"知识库条目“{entry.title}”已停用，请选择其他条目")
+        if not (text or "").strip():
+            text = told_text(entry.text, entry.citation)
     body = clean_text(text, "解释说明内容", limit=MAX_NOTE, required=True, multiline=True)
     now = ctx.clock.now()
     changes: dict[str, Any] = {"explanation": body}
+    if entry is not None:
+        changes["explanation_id"] = entry.id
     if not ticket.anonymous:
         changes.update(reply_method=_reply_method(ticket, method), reply_text=body, reply_at=now)
     _move(session, ctx, ticket, target, "explained", **changes)

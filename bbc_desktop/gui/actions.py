@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
@@ -326,6 +326,7 @@ ACTION_FIELDS: dict[Action, tuple[Field, ...]] = {
         Field("visitor", "回访人", "line"),
     ),
     Action.EXPLAIN: (
+        Field("library", "选用知识库", "library"),
         Field("explanation", "说明内容", "text"),
         Field("reply_method", "说明方式", "choice", ReplyMethod),
     ),
@@ -391,7 +392,7 @@ SAVERS: dict[Action, Saver] = {
     ),
     Action.REPLY: lambda s, c, n, v: t.reply(s, c, n, v["reply_method"], v["reply"], v["at"]),
     Action.VISIT: lambda s, c, n, v: t.visit(s, c, n, v["satisfaction"], v["notes"], v["visitor"], v["at"]),
-    Action.EXPLAIN: lambda s, c, n, v: t.explain(s, c, n, v["explanation"], v["reply_method"]),
+    Action.EXPLAIN: lambda s, c, n, v: t.explain(s, c, n, v["explanation"], v["reply_method"], v["library"]),
     Action.ESCALATE: lambda s, c, n, v: t.escalate(s, c, n, v["note"]),
     Action.CHANGE_GRADE: lambda s, c, n, v: t.change_grade(s, c, n, v["grade"], v["reason"]),
     Action.CLOSE: lambda s, c, n, v: t.close(s, c, n, v["note"]),
@@ -446,6 +447,9 @@ class _TicketFacts:
     deputy: str = ""  # the lead unit's deputy in charge (a 催办通知书 is copied to them)
     request: str = ""  # the unit's request awaiting a ruling, as the dialog shows it
     request_days: int = 0
+    library: list[tuple[int, str, str, str]] = field(
+        default_factory=list
+    )  # 知识库: id, title, told, citation
 
 
 class ActionDialog(QDialog):
@@ -540,6 +544,13 @@ class ActionDialog(QDialog):
                 )
             elif request is not None:
                 text = f"{request.unit.name}申请延期 {request.days} 个工作日：{request.reason}"
+            library = []
+            if any(f.kind == "library" for f in ACTION_FIELDS[self.action]):
+                from bbc_desktop.core.knowledge import list_entries, told_text
+
+                library = [
+                    (e.id, e.title, told_text(e.text, e.citation), e.citation) for e in list_entries(session)
+                ]
             return _TicketFacts(
                 number=ticket.number,
                 grade=grade,
@@ -557,6 +568,7 @@ class ActionDialog(QDialog):
                 deputy=lead.unit.deputy if lead else "",
                 request=text,
                 request_days=request.days if request is not None else 0,
+                library=library,
             )
 
     def _needs_units(self) -> bool:
@@ -622,6 +634,16 @@ class ActionDialog(QDialog):
             checklist.setMinimumHeight(120)
             checklist.setMaximumHeight(160)
             return checklist
+        if spec.kind == "library":
+            combo = QComboBox()
+            combo.addItem("（不选用，直接填写）", None)
+            for entry_id, title, told, _citation in facts.library:
+                combo.addItem(title, entry_id)
+                combo.setItemData(combo.count() - 1, told, Qt.ItemDataRole.ToolTipRole)
+            combo.setEnabled(bool(facts.library))
+            if not facts.library:
+                combo.setToolTip("知识库中还没有条目：可在“管理 → 知识库”中添加")
+            return combo
         if spec.kind == "days":
             spin = QSpinBox()
             spin.setRange(1, u.MAX_EXTENSION_DAYS)
@@ -669,6 +691,9 @@ class ActionDialog(QDialog):
             grade.currentIndexChanged.connect(self._grade_changed)
             self._grade_changed()
         self._unit_side_defaults()
+        library = self.fields.get("library")
+        if isinstance(library, QComboBox):
+            library.currentIndexChanged.connect(self._library_chosen)
         if self.action is Action.CLOSE and facts.anonymous:
             self.notice.setText(f"匿名反映无法答复，结案说明前将自动注明“{t.ANONYMOUS_CLOSE_NOTE}”。")
             self.notice.show()
@@ -713,6 +738,18 @@ class ActionDialog(QDialog):
                     f"{facts.request}\n批准后办理期限由 {_chinese_date(facts.due)} 延至 "
                     f"{_chinese_date(new_due.due)}{'（暂定）' if new_due.provisional else ''}"
                 )
+
+    def _library_chosen(self) -> None:
+        """Put the chosen entry's words into the text (the operator may still adapt them)."""
+        facts = self.facts
+        assert facts is not None
+        chosen = self.value("library")
+        memo = self.fields["explanation"]
+        assert isinstance(memo, QPlainTextEdit)
+        told = next((told for entry_id, _t, told, _c in facts.library if entry_id == chosen), "")
+        typed = memo.toPlainText().strip()
+        if told and (not typed or typed in {x[2] for x in facts.library}):
+            memo.setPlainText(told)
 
     def _extension_preview(self) -> None:
         facts = self.facts

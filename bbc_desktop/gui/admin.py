@@ -540,6 +540,145 @@ class UnitsDialog(QDialog):
         self._say(f"已{'启用' if not unit.active else '停用'}“{unit.name}”")
 
 
+class KnowledgeDialog(QDialog):
+    """知识库: the back office keeps reusable explanations (title, text, citation); retired, never
+    deleted; how often each served is shown."""
+
+    COLUMNS = ("标题", "政策法规依据", "使用次数", "状态")
+
+    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
+        from PySide6.QtWidgets import QPlainTextEdit
+
+        super().__init__(parent)
+        self.state = state
+        self.setWindowTitle("知识库")
+        self.resize(960, 560)
+        self.table = _table(self.COLUMNS)
+        self.table.setObjectName("knowledgeTable")
+        self.title_edit = QLineEdit()
+        self.title_edit.setMaxLength(100)
+        self.text_edit = QPlainTextEdit()
+        self.text_edit.setPlaceholderText("向反映人解释说明的内容")
+        self.text_edit.setTabChangesFocus(True)
+        self.citation_edit = QLineEdit()
+        self.citation_edit.setMaxLength(300)
+        self.citation_edit.setPlaceholderText("如：《不动产登记暂行条例》第十四条")
+        form = QFormLayout()
+        form.addRow("标题", self.title_edit)
+        form.addRow("解释说明内容", self.text_edit)
+        form.addRow("政策法规依据", self.citation_edit)
+        self.new_button = QPushButton("新增条目(&N)")
+        self.save_button = QPushButton("保存(&S)")
+        self.toggle_button = QPushButton("停用(&D)")
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.new_button.clicked.connect(self.new_entry)
+        self.save_button.clicked.connect(self.save)
+        self.toggle_button.clicked.connect(self.toggle)
+        self.table.itemSelectionChanged.connect(self._show_selected)
+        buttons = QHBoxLayout()
+        for button in (self.new_button, self.save_button, self.toggle_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        close = QPushButton("关闭")
+        close.clicked.connect(self.accept)
+        buttons.addWidget(close)
+        right = QVBoxLayout()
+        right.addWidget(QLabel("办理“解释说明”时可从知识库选用；用过的条目不删除，只能停用。"))
+        right.addLayout(form)
+        right.addWidget(self.message)
+        body = QHBoxLayout()
+        body.addWidget(self.table, 3)
+        body.addLayout(right, 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(body, 1)
+        layout.addLayout(buttons)
+        self.entries: list = []
+        self.editing: int | None = None
+        self.refresh()
+
+    def refresh(self, select_id: int | None = None) -> None:
+        from bbc_desktop.core.knowledge import list_entries
+
+        with self.state.session() as session:
+            self.entries = list_entries(session, include_retired=True)
+        self.table.setRowCount(len(self.entries))
+        for row, entry in enumerate(self.entries):
+            values = (entry.title, entry.citation, str(entry.uses), "在用" if entry.active else "已停用")
+            for column, value in enumerate(values):
+                self.table.setItem(row, column, QTableWidgetItem(value))
+        if self.entries:
+            self.table.selectRow(next((i for i, e in enumerate(self.entries) if e.id == select_id), 0))
+        else:
+            self.new_entry()
+
+    def selected(self):  # type: ignore[no-untyped-def]
+        rows = self.table.selectionModel().selectedRows()
+        return self.entries[rows[0].row()] if rows else None
+
+    def _show_selected(self) -> None:
+        entry = self.selected()
+        if entry is None:
+            return
+        self.editing = entry.id
+        self.title_edit.setText(entry.title)
+        self.text_edit.setPlainText(entry.text)
+        self.citation_edit.setText(entry.citation)
+        self.toggle_button.setText("停用(&D)" if entry.active else "启用(&E)")
+        self.toggle_button.setEnabled(True)
+
+    def new_entry(self) -> None:
+        self.table.clearSelection()
+        self.editing = None
+        self.title_edit.clear()
+        self.text_edit.clear()
+        self.citation_edit.clear()
+        self.toggle_button.setEnabled(False)
+        self.title_edit.setFocus()
+        self._say("填写新条目后点击“保存”")
+
+    def _say(self, text: str, error: bool = False) -> None:
+        self.message.setStyleSheet(_ERROR if error else "color: #1e5b2e;")
+        self.message.setText(text)
+
+    def _values(self) -> dict[str, str]:
+        return {
+            "title": self.title_edit.text(),
+            "text": self.text_edit.toPlainText(),
+            "citation": self.citation_edit.text(),
+        }
+
+    def save(self) -> None:
+        from bbc_desktop.core.knowledge import save_entry
+
+        current = self.selected() if self.editing is not None else None
+        active = current.active if current is not None else True
+        try:
+            with self.state.session() as session:
+                entry_id = save_entry(session, self.state.ctx, self.editing, self._values(), active).id
+        except BbcError as exc:
+            self._say(exc.message, error=True)  # nothing saved; what was typed stays
+            return
+        self.refresh(entry_id)
+        self._say(f"已保存“{self.title_edit.text().strip()}”")
+
+    def toggle(self) -> None:
+        from bbc_desktop.core.knowledge import save_entry
+
+        entry = self.selected()
+        if entry is None:
+            return
+        values = {"title": entry.title, "text": entry.text, "citation": entry.citation}
+        try:
+            with self.state.session() as session:
+                save_entry(session, self.state.ctx, entry.id, values, not entry.active)
+        except BbcError as exc:
+            self._say(exc.message, error=True)
+            return
+        self.refresh(entry.id)
+        self._say(f"已{'启用' if not entry.active else '停用'}“{entry.title}”")
+
+
 class HolidaysDialog(QDialog):
     """节假日安排: which years are known, the days entered per year, entering or importing more.
 

@@ -157,6 +157,9 @@ class MainWindow(QMainWindow):
         self.units_action = self._action(
             "单位名录(&U)…", None, "添加、修改、停用承办单位（分管副职、联络人、电话、地址）"
         )
+        self.knowledge_action = self._action(
+            "知识库(&K)…", None, "维护解释说明常用的政策法规说明；办理“解释说明”时可直接选用"
+        )
         self.holidays_action = self._action(
             "节假日安排(&H)…", None, "录入或导入国务院公布的放假调休安排；查看哪些年份期限为暂定"
         )
@@ -197,6 +200,7 @@ class MainWindow(QMainWindow):
         self.password_action.triggered.connect(self.change_password)
         self.accounts_action.triggered.connect(self.open_accounts)
         self.units_action.triggered.connect(lambda: self._admin_dialog("UnitsDialog"))
+        self.knowledge_action.triggered.connect(lambda: self._admin_dialog("KnowledgeDialog"))
         self.settings_action.triggered.connect(lambda: self._admin_dialog("SettingsDialog"))
         self.holidays_action.triggered.connect(lambda: self._admin_dialog("HolidaysDialog"))
         self.audit_action.triggered.connect(self.open_audit)
@@ -257,6 +261,7 @@ class MainWindow(QMainWindow):
         self.admin_menu = admin_menu = bar.addMenu("管理(&M)")
         admin_menu.addAction(self.accounts_action)
         admin_menu.addAction(self.units_action)
+        admin_menu.addAction(self.knowledge_action)
         admin_menu.addAction(self.holidays_action)
         admin_menu.addAction(self.settings_action)
         admin_menu.addAction(self.audit_action)
@@ -596,6 +601,7 @@ class MainWindow(QMainWindow):
                 self.restore_action,
             ),
             P.AUDIT: (self.audit_action,),
+            P.KNOWLEDGE: (self.knowledge_action,),
         }
         for permission, actions in rules.items():
             for action in actions:

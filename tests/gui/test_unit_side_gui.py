@@ -233,3 +233,32 @@ def test_the_banner_urges_and_escalates_in_batch(qtbot, window, db, clock, messa
     with state.session() as s:
         assert [t.get_ticket(s, n).status for n in numbers] == ["escalated", "escalated"]
         assert overview(s, state.ctx.clock.today(), load_calendar(s)).escalation_due == 0
+
+
+def test_the_explanation_dialog_takes_words_from_the_library_kept_in_its_dialog(qtbot, state):
+    from bbc_desktop.gui.admin import KnowledgeDialog
+
+    library = KnowledgeDialog(state)
+    qtbot.addWidget(library)
+    type_text(qtbot, library.title_edit, "超出受理范围")
+    library.save_button.click()
+    assert "解释说明内容" in library.message.text()  # refused: nothing saved, the title stays
+    assert library.title_edit.text() == "超出受理范围"
+    library.text_edit.setPlainText("该事项属司法程序，不属于本窗口受理范围。")
+    library.citation_edit.setText("《信访工作条例》第三十一条")
+    library.save_button.click()
+    assert library.message.text() == "已保存“超出受理范围”" and library.table.rowCount() == 1
+
+    number = register(state)
+    dialog = open_dialog(qtbot, state, number, A.EXPLAIN)
+    combo = dialog.fields["library"]
+    assert combo.isEnabled() and combo.itemText(1) == "超出受理范围"
+    combo.setCurrentIndex(1)
+    told = "该事项属司法程序，不属于本窗口受理范围。（依据：《信访工作条例》第三十一条）"
+    assert dialog.fields["explanation"].toPlainText() == told
+    ok(qtbot, dialog)
+    assert not dialog.isVisible()
+    ticket = ticket_row(state, number)
+    assert ticket.explanation == told and ticket.explanation_id is not None
+    library.refresh()
+    assert library.table.item(0, 2).text() == "1"  # used once
