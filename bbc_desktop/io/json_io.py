@@ -34,21 +34,31 @@ from bbc_desktop.db.models import (
     Assignment,
     Attachment,
     Event,
+    Explanation,
     HolidayOverride,
     NumberSequence,
     Reporter,
     Setting,
     Ticket,
     Unit,
+    UnitRequest,
+    Urge,
 )
 
 FORMAT = "bbc-desktop-export"
 VERSION = 1
 
 # Ticket columns that are references or internal; everything else is exported as is.
-_TICKET_SKIP = {"id", "reporter_id", "received_by_id"}
+_TICKET_SKIP = {"id", "reporter_id", "received_by_id", "explanation_id"}  # the last by its title
 _TICKET_COLUMNS = [c for c in Ticket.__table__.columns if c.name not in _TICKET_SKIP]
 _UNIT_COLUMNS = [c for c in Unit.__table__.columns if c.name != "id"]
+_EXPLANATION_COLUMNS = [c for c in Explanation.__table__.columns if c.name != "id"]
+# A unit's request: its references (units, the deciding account) go by name.
+_REQUEST_COLUMNS = [
+    c
+    for c in UnitRequest.__table__.columns
+    if c.name not in {"id", "ticket_id", "unit_id", "new_unit_id", "decided_by_id"}
+]
 _ACCOUNT_COLUMNS = [c for c in Account.__table__.columns if c.name != "id"]
 _ENUMS: dict[str, type] = {
     "status": Status,
@@ -85,6 +95,30 @@ def export_data(session: Session) -> dict[str, Any]:
         )
     )
     accounts = {a.id: a.username for a in session.scalars(select(Account))}
+    library = list(session.scalars(select(Explanation).order_by(Explanation.title)))
+    titles = {e.id: e.title for e in library}
+    requests: dict[int, list[dict[str, Any]]] = {}
+    for r in session.scalars(select(UnitRequest).order_by(UnitRequest.id)):
+        requests.setdefault(r.ticket_id, []).append(
+            {
+                **{c.name: _out(getattr(r, c.key)) for c in _REQUEST_COLUMNS},
+                "unit": r.unit.name,
+                "new_unit": r.new_unit.name if r.new_unit else None,
+                "decided_by": accounts.get(r.decided_by_id) if r.decided_by_id else None,
+            }
+        )
+    urges: dict[int, list[dict[str, Any]]] = {}
+    for u in session.scalars(select(Urge).order_by(Urge.id)):
+        urges.setdefault(u.ticket_id, []).append(
+            {
+                "unit": u.unit.name,
+                "at": _out(u.at),
+                "kind": u.kind,
+                "due_date": _out(u.due_date),
+                "copied_to": u.copied_to,
+                "account": accounts.get(u.account_id) if u.account_id else None,
+            }
+        )
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -103,7 +137,16 @@ def export_data(session: Session) -> dict[str, Any]:
             {"year": s.year, "last_seq": s.last_seq}
             for s in session.scalars(select(NumberSequence).order_by(NumberSequence.year))
         ],
-        "tickets": [_ticket_out(t, accounts) for t in tickets],
+        "explanations": [_row(e, _EXPLANATION_COLUMNS) for e in library],
+        "tickets": [
+            _ticket_out(t, accounts)
+            | {
+                "explanation_title": titles.get(t.explanation_id) if t.explanation_id else None,
+                "unit_requests": requests.get(t.id, []),
+                "urges": urges.get(t.id, []),
+            }
+            for t in tickets
+        ],
     }
 
 
@@ -204,6 +247,16 @@ def _parse_time(
         return None
 
 
+def _parse_date(value: Any, where: str, problems: _Problems) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        problems.add(where, f"日期“{value}”格式不正确")
+        return None
+
+
 def import_data(session: Session, data: Any) -> int:
     """Load an export into this database, all or nothing; returns the number of tickets added.
 
@@ -215,7 +268,7 @@ def import_data(session: Session, data: Any) -> int:
         raise ValidationError("这不是本程序导出的数据文件（缺少格式标记 bbc-desktop-export）")
     if data.get("version") != VERSION:
         raise ValidationError(f"数据文件版本为“{data.get('version')}”，本程序只能导入版本 {VERSION}")
-    for key in ("settings", "units", "accounts", "holidays", "sequences", "tickets"):
+    for key in ("settings", "units", "accounts", "holidays", "sequences", "tickets", "explanations"):
         expected = dict if key == "settings" else list
         if not isinstance(data.get(key, expected()), expected):
             problems.add(key, "格式不正确")
@@ -226,11 +279,20 @@ def import_data(session: Session, data: Any) -> int:
     accounts = _merge_by_key(
         session, Account, "username", _ACCOUNT_COLUMNS, data.get("accounts", []), "账号", problems
     )
+    library = _merge_by_key(
+        session,
+        Explanation,
+        "title",
+        _EXPLANATION_COLUMNS,
+        data.get("explanations", []),
+        "知识库条目",
+        problems,
+    )
     _merge_holidays(session, data.get("holidays", []), problems)
     _merge_sequences(session, data.get("sequences", []), problems)
     problems.raise_if_any()
     mark = highest_event_id(session.connection())
-    added = _insert_tickets(session, data.get("tickets", []), units, accounts, problems, mark)
+    added = _insert_tickets(session, data.get("tickets", []), units, accounts, problems, mark, library)
     problems.raise_if_any()
     session.flush()
     return added
@@ -250,7 +312,7 @@ def _merge_settings(session: Session, settings: dict[str, Any], problems: _Probl
 
 def _merge_by_key(
     session: Session,
-    model: type[Unit] | type[Account],
+    model: type[Unit] | type[Account] | type[Explanation],
     key: str,
     columns: list[Any],
     rows: list[Any],
@@ -320,15 +382,17 @@ def _insert_tickets(
     accounts: dict[str, int],
     problems: _Problems,
     mark: int,
+    library: dict[str, int] | None = None,
 ) -> int:
     """Insert the tickets with their history; ``mark``: the highest event id before (for the seal)."""
+    library = library or {}
     taken = set(session.scalars(select(Ticket.number)))
     reporters = {
         (r.kind, r.name, r.company, r.phone): r.id
         for r in session.scalars(select(Reporter).order_by(Reporter.id))
     }
     ticket_rows: list[dict[str, Any]] = []
-    children: list[tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]] = []
+    children: list[tuple[list[dict[str, Any]], ...]] = []
     seen: set[str] = set()
 
     def account_id(name: Any, where: str) -> int | None:
@@ -409,8 +473,42 @@ def _insert_tickets(
                     "added_by_id": account_id(item.get("added_by"), where),
                 }
             )
+        title = row.get("explanation_title")
+        if title is not None and title not in library:
+            problems.add(where, f"知识库条目“{title}”不在文件的知识库中")
+        values["explanation_id"] = library.get(title) if title is not None else None
+        requests = []
+        for item in row.get("unit_requests") or []:
+            if not isinstance(item, dict) or item.get("unit") not in units:
+                problems.add(where, "承办单位的退单或延期申请记录不完整")
+                continue
+            if item.get("new_unit") is not None and item["new_unit"] not in units:
+                problems.add(where, f"改派单位“{item['new_unit']}”不存在")
+                continue
+            request = {c.key: _parse_value(c, item.get(c.name), where, problems) for c in _REQUEST_COLUMNS}
+            request.update(
+                unit_id=units[item["unit"]],
+                new_unit_id=units.get(item.get("new_unit")) if item.get("new_unit") else None,
+                decided_by_id=account_id(item.get("decided_by"), where),
+            )
+            requests.append(request)
+        urges = []
+        for item in row.get("urges") or []:
+            if not isinstance(item, dict) or item.get("unit") not in units:
+                problems.add(where, "催办记录不完整")
+                continue
+            urges.append(
+                {
+                    "unit_id": units[item["unit"]],
+                    "at": _parse_time(item.get("at"), "催办时间", where, problems),
+                    "kind": str(item.get("kind") or "manual"),
+                    "due_date": _parse_date(item.get("due_date"), where, problems),
+                    "copied_to": str(item.get("copied_to") or ""),
+                    "account_id": account_id(item.get("account"), where),
+                }
+            )
         ticket_rows.append(values)
-        children.append((assignments, events, attachments))
+        children.append((assignments, events, attachments, requests, urges))
     if problems.items or not ticket_rows:
         return 0
     # The plain table, not the ORM entity: the ORM would reset the version counter to 1.
@@ -418,7 +516,7 @@ def _insert_tickets(
     ticket_ids = list(
         session.scalars(insert(table).returning(table.c.id, sort_by_parameter_order=True), ticket_rows)
     )
-    for table, position in ((Assignment, 0), (Event, 1), (Attachment, 2)):
+    for table, position in ((Assignment, 0), (Event, 1), (Attachment, 2), (UnitRequest, 3), (Urge, 4)):
         batch = [
             dict(item, ticket_id=tid)
             for tid, kids in zip(ticket_ids, children, strict=True)

@@ -9,7 +9,9 @@ import pytest
 from sqlalchemy import func, select
 
 from bbc_desktop.core import tickets as t
+from bbc_desktop.core import unit_side as u
 from bbc_desktop.core.errors import ValidationError
+from bbc_desktop.core.knowledge import save_entry
 from bbc_desktop.db.models import Event, Ticket
 from bbc_desktop.db.session import open_database
 from bbc_desktop.io.json_io import export_data, import_data
@@ -43,8 +45,18 @@ def _fill(db, ctx, clock):  # type: ignore[no-untyped-def]
                 form="written",
             ),
         )
-        t.register(s, ctx, t.Intake(content="内容三", anonymous=True, grade="blue"))
-        t.reassign(s, ctx, a, "区民政局", "职能交叉")
+        c = t.register(s, ctx, t.Intake(content="内容三", anonymous=True, grade="blue"))
+        # The unit's side travels too: requests, urges, the 知识库 entry an explanation came from.
+        u.acknowledge(s, ctx, a, "张联络", "phone")
+        u.send_back(s, ctx, a, "overlap", "职能交叉")
+        u.rule_send_back(s, ctx, a, unit="区民政局", note="职能交叉")
+        u.request_extension(s, ctx, b, 2, "需会商")
+        u.decide_extension(s, ctx, b, True, notified="written")
+        u.urge(s, ctx, b)
+        save_entry(
+            s, ctx, None, {"title": "不属受理范围", "text": "该事项不属受理范围。", "citation": "有关规定"}
+        )
+        t.explain(s, ctx, c, "", library="不属受理范围")
         t.record_result(s, ctx, b, "已研究解决", "刘局长", "0372-7654321")
         t.reply(s, ctx, b, "written", "书面答复")
     clock.set(datetime(2026, 11, 24, 9, 0))
@@ -65,9 +77,19 @@ def test_round_trip_is_identical(db, ctx, clock, tmp_path, new_db_url):
         ticket = t.get_ticket(s, "BBC-2026-0001")
         assert t.lead_assignment(ticket).unit.name == "区民政局"
         assert ticket.reporter.name == "王𪚥"
-        assert [e.kind for e in ticket.events] == ["registered", "dispatched", "reassigned"]
+        assert [e.kind for e in ticket.events] == [
+            "registered", "dispatched", "acknowledged", "sent_back", "send_back_ruled", "reassigned",
+        ]  # fmt: skip
+        assert t.get_ticket(s, "BBC-2026-0003").explanation_id is not None
     assert second == first
-    assert len(first["tickets"][1]["events"]) == 6
+    assert len(first["tickets"][1]["events"]) == 9
+    requests = first["tickets"][0]["unit_requests"]
+    assert [(r["unit"], r["kind"], r["decision"], r["new_unit"]) for r in requests] == [
+        ("区人社局", "send_back", "reassigned", "区民政局")
+    ]
+    assert [x["kind"] for x in first["tickets"][1]["urges"]] == ["manual"]
+    assert first["tickets"][2]["explanation_title"] == "不属受理范围"
+    assert [e["title"] for e in first["explanations"]] == ["不属受理范围"]
     # numbering continues after the imported tickets
     with fresh.session() as s:
         assert (
