@@ -43,6 +43,7 @@ from bbc_desktop.core.domain import (
     AWAITING_RESULT,
     EVENT_LABELS,
     GRADES,
+    AckMethod,
     Category,
     ComplaintForm,
     Grade,
@@ -143,6 +144,21 @@ class TicketDetail:
     masked: bool
 
 
+def _request_text(session, ticket: Ticket) -> str:  # type: ignore[no-untyped-def]
+    """The unit's request awaiting a ruling, in a sentence (empty when there is none)."""
+    from bbc_desktop.core.domain import SendBackGrounds
+    from bbc_desktop.core.unit_side import pending_request
+
+    request = pending_request(session, ticket)
+    if request is None:
+        return ""
+    when = request.requested_at.strftime("%m月%d日 %H:%M")
+    if request.kind == "send_back":
+        reason = f"，{request.reason}" if request.reason else ""
+        return f"{request.unit.name}于{when}退单（{SendBackGrounds(request.grounds).label}{reason}），待审定"
+    return f"{request.unit.name}于{when}申请延期 {request.days} 个工作日（{request.reason}），待审批"
+
+
 def load_detail(state: AppState, ticket_id: int) -> TicketDetail:
     """Read one ticket for the pane (runs in a worker thread; no Qt). A confidential reporter comes masked."""
     today = state.ctx.clock.today()
@@ -169,6 +185,8 @@ def load_detail(state: AppState, ticket_id: int) -> TicketDetail:
             close_note=ticket.close_note,
             archived_at=_iso(ticket.archived_at),
             voided_at=_iso(ticket.voided_at),
+            acknowledged_how=ticket.acknowledged_how,
+            request=_request_text(session, ticket),
         )
         masked = bool(ticket.confidential)
         if masked:
@@ -514,6 +532,15 @@ class DetailPane(QWidget):
         self._set_row("coUnitsLabel", "、".join(info["co_units"]))
         self._set_row("dispatchNoteLabel", info["dispatch_note"])
         self._set_row("dispatchedAtLabel", _minutes(info["dispatched_at"]))
+        ack = ""
+        if info.get("acknowledged_at"):
+            how = AckMethod(info["acknowledged_how"]).label if info.get("acknowledged_how") else ""
+            by = info.get("acknowledged_by") or ""
+            ack = f"{_minutes(info['acknowledged_at'])}（{'，'.join(x for x in (how, by) if x)}）"
+        elif info["status"] in ("dispatched", "escalated"):
+            ack = "承办单位尚未签收"
+        self._set_row("ackLabel", ack)
+        self._set_row("requestLabel", info.get("request") or "")
 
     def _fill_result(self, info: dict[str, Any]) -> None:
         result = info["result"]

@@ -262,3 +262,27 @@ def test_the_explanation_dialog_takes_words_from_the_library_kept_in_its_dialog(
     assert ticket.explanation == told and ticket.explanation_id is not None
     library.refresh()
     assert library.table.item(0, 2).text() == "1"  # used once
+
+
+def test_the_detail_pane_shows_the_signature_and_the_request_awaiting_a_ruling(qtbot, state, clock):
+    from bbc_desktop.gui.detail import DetailPane
+
+    number = register(state, grade="yellow", lead_unit="区住建局")
+    pane = DetailPane(state)
+    qtbot.addWidget(pane)
+    pane.show()
+    ticket_id = info(state, number)["id"]
+    with qtbot.waitSignal(pane.loaded, timeout=10000):
+        pane.show_ticket(ticket_id)
+    assert pane.label("ackLabel").text() == "承办单位尚未签收"
+    clock.set(datetime(2026, 11, 23, 14, 5))
+    with state.session() as s:
+        u.acknowledge(s, state.ctx, number, "钱联络", "scan")
+        u.request_extension(s, state.ctx, number, 3, "需现场核查")
+    with qtbot.waitSignal(pane.loaded, timeout=10000):
+        pane.show_ticket(ticket_id)
+    assert pane.label("ackLabel").text() == "2026-11-23 14:05（签收回执扫描件，钱联络）"
+    assert (
+        pane.label("requestLabel").text()
+        == "区住建局于11月23日 14:05申请延期 3 个工作日（需现场核查），待审批"
+    )
