@@ -5,6 +5,7 @@
 - docs/screenshot-main.png: the main window, offscreen, on the demo database, a ticket selected;
 - docs/slip-demo.png: the 交办单 of a demo ticket exactly as it prints (the program's own PDF,
   rendered at 100 dpi with PDFium), with a name holding CJK Extension A and B characters;
+- docs/urge-notice.png: the 催办通知书 of the most overdue demo ticket;
 - docs/dashboard.png: the 工作台 on the demo data;
 - docs/report-page.png: the first page of the 整改情况报告 of the demo data's last 30 days;
 - docs/report-dialog.png: the report dialog, 情况概述 drafted from the demo data;
@@ -59,6 +60,7 @@ def main() -> int:
     window.grab().save(str(target))
     print(target)
     print(slip_picture(window))
+    print(urge_picture(window))
     window.open_dashboard()
     wait(app, lambda: window.dashboard is not None and window.dashboard.board is not None)
     target = DOCS / "dashboard.png"
@@ -178,6 +180,29 @@ def slip_picture(window: MainWindow) -> Path:
     page = pdfium.PdfDocument(pdf)[0]
     target = DOCS / "slip-demo.png"
     _save_png(page, target)
+    return target
+
+
+def urge_picture(window: MainWindow) -> Path:
+    """The 催办通知书 of the most overdue demo ticket a unit holds (urged in the demo database)."""
+    import pypdfium2 as pdfium
+    from sqlalchemy import select
+
+    from bbc_desktop.db.models import Ticket
+    from bbc_desktop.printing.documents import urge_pdf
+
+    state = window.state
+    assert state is not None
+    with state.session() as session:
+        number = session.scalar(
+            select(Ticket.number)
+            .where(Ticket.status == "dispatched", Ticket.due_date < state.ctx.clock.today())
+            .order_by(Ticket.due_date)
+            .limit(1)
+        )
+        pdf = urge_pdf(session, state.ctx, [number], "overdue")
+    target = DOCS / "urge-notice.png"
+    _save_png(pdfium.PdfDocument(pdf)[0], target)
     return target
 
 

@@ -131,7 +131,11 @@ class DashboardDialog(QDialog):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 table.setItem(row, column, item)
         table.resizeColumnsToContents()
-        table.setMaximumHeight(32 + 26 * min(len(board.scores), 6))
+        table.horizontalHeader().setStretchLastSection(True)
+        rows = min(len(board.scores), 6)  # the best six in view; the rest scroll
+        table.setFixedHeight(
+            table.horizontalHeader().height() + rows * table.verticalHeader().defaultSectionSize() + 4
+        )
         table.cellDoubleClicked.connect(
             lambda row, _column: self.show_filter.emit(TicketFilter(unit=board.scores[row].unit))
         )
