@@ -108,6 +108,23 @@ def _who(text: str, what: str) -> str:
     return clean_text(text, what, limit=MAX_NAME)
 
 
+def _ask(session: Session, ctx: Context, ticket: Ticket, kind: Pending, by: str, **details: Any):  # type: ignore[no-untyped-def]
+    """Record the lead unit's request (who at the unit asked; the deadline as it stood); its assignment."""
+    lead = _lead(ticket)
+    session.add(
+        UnitRequest(
+            ticket=ticket,
+            unit=lead.unit,
+            kind=kind.value,
+            requested_by=_who(by, "经办人"),
+            requested_at=ctx.clock.now(),
+            due_before=ticket.due_date,
+            **details,
+        )
+    )
+    return lead
+
+
 def _day(value: date) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
@@ -158,21 +175,7 @@ def send_back(
     reason = clean_text(
         reason, "退单说明", limit=MAX_NOTE, required=kind is SendBackGrounds.OTHER, multiline=True
     )
-    by = _who(by, "经办人")
-    lead = _lead(ticket)
-    now = ctx.clock.now()
-    session.add(
-        UnitRequest(
-            ticket=ticket,
-            unit=lead.unit,
-            kind=Pending.SEND_BACK.value,
-            grounds=kind.value,
-            reason=reason,
-            requested_by=by,
-            requested_at=now,
-            due_before=ticket.due_date,
-        )
-    )
+    lead = _ask(session, ctx, ticket, Pending.SEND_BACK, by, grounds=kind.value, reason=reason)
     _move(
         session,
         ctx,
@@ -235,20 +238,7 @@ def request_extension(
     if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= MAX_EXTENSION_DAYS:
         raise ValidationError(f"延期天数应为 1–{MAX_EXTENSION_DAYS} 个工作日")
     reason = clean_text(reason, "延期理由", limit=MAX_NOTE, required=True, multiline=True)
-    by = _who(by, "经办人")
-    lead = _lead(ticket)
-    session.add(
-        UnitRequest(
-            ticket=ticket,
-            unit=lead.unit,
-            kind=Pending.EXTENSION.value,
-            reason=reason,
-            days=days,
-            requested_by=by,
-            requested_at=ctx.clock.now(),
-            due_before=ticket.due_date,
-        )
-    )
+    lead = _ask(session, ctx, ticket, Pending.EXTENSION, by, reason=reason, days=days)
     _move(
         session,
         ctx,

@@ -417,33 +417,25 @@ class SettingsDialog(FormDialog):
         super().accept()
 
 
-class UnitsDialog(QDialog):
-    """单位名录: add and edit units (deputy, liaison, phones, address); retire, never delete."""
+class _DirectoryDialog(QDialog):
+    """A list on the left, the chosen record's form on the right, 新增 / 保存 / 停用: records that
+    are retired, never deleted (units, 知识库 entries). Subclasses name the parts that differ."""
 
-    COLUMNS = ("单位名称", "分管副职", "联络人", "单位电话", "状态")
+    COLUMNS: tuple[str, ...] = ()
+    WHAT = ""  # what one record is called: "单位", "条目"
+    NOTE = ""  # the line above the form
 
-    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
-        from bbc_desktop.core.units import UNIT_FIELDS
-
+    def __init__(self, state: AppState, title: str, form: QFormLayout, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.state = state
-        self.setWindowTitle("单位名录")
-        self.resize(900, 560)
+        self.setWindowTitle(title)
         self.table = _table(self.COLUMNS)
-        self.table.setObjectName("unitsTable")
-        self.edits: dict[str, QLineEdit] = {}
-        form = QFormLayout()
-        for key, (label, limit) in UNIT_FIELDS.items():
-            edit = QLineEdit()
-            edit.setMaxLength(limit)
-            self.edits[key] = edit
-            form.addRow(label, edit)
-        self.new_button = QPushButton("新增单位(&N)")
+        self.new_button = QPushButton(f"新增{self.WHAT}(&N)")
         self.save_button = QPushButton("保存(&S)")
         self.toggle_button = QPushButton("停用(&D)")
         self.message = QLabel()
         self.message.setWordWrap(True)
-        self.new_button.clicked.connect(self.new_unit)
+        self.new_button.clicked.connect(self.new_record)
         self.save_button.clicked.connect(self.save)
         self.toggle_button.clicked.connect(self.toggle)
         self.table.itemSelectionChanged.connect(self._show_selected)
@@ -455,7 +447,7 @@ class UnitsDialog(QDialog):
         close.clicked.connect(self.accept)
         buttons.addWidget(close)
         right = QVBoxLayout()
-        right.addWidget(QLabel("有工单的单位不删除，只能停用：停用后不再出现在转办的选择中，历史记录不变。"))
+        right.addWidget(QLabel(self.NOTE))
         right.addLayout(form)
         right.addWidget(self.message)
         right.addStretch(1)
@@ -465,96 +457,156 @@ class UnitsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(body, 1)
         layout.addLayout(buttons)
-        self.units: list = []
+        self.records: list = []
         self.editing: int | None = None
-        self.refresh()
+
+    # -- what differs ------------------------------------------------------------------------------
+
+    def load(self, session) -> list:  # type: ignore[no-untyped-def]
+        raise NotImplementedError
+
+    def row(self, record) -> tuple[str, ...]:  # type: ignore[no-untyped-def]
+        raise NotImplementedError
+
+    def fill(self, record) -> None:  # type: ignore[no-untyped-def]
+        raise NotImplementedError
+
+    def clear_form(self) -> None:
+        raise NotImplementedError
+
+    def store(self, session, record_id: int | None, active: bool) -> tuple[int, str]:  # type: ignore[no-untyped-def]
+        """Save the form (to ``record_id``, or a new record); its id and name."""
+        raise NotImplementedError
+
+    def set_active(self, session, record, active: bool) -> None:  # type: ignore[no-untyped-def]
+        raise NotImplementedError
+
+    # -- shared ------------------------------------------------------------------------------------
 
     def refresh(self, select_id: int | None = None) -> None:
-        from bbc_desktop.core.units import list_units
-
         with self.state.session() as session:
-            self.units = list_units(session, include_retired=True)
-        self.table.setRowCount(len(self.units))
-        for row, unit in enumerate(self.units):
-            values = (unit.name, unit.deputy, unit.liaison, unit.phone, "在用" if unit.active else "已停用")
-            for column, value in enumerate(values):
+            self.records = self.load(session)
+        self.table.setRowCount(len(self.records))
+        for row, record in enumerate(self.records):
+            for column, value in enumerate(self.row(record)):
                 self.table.setItem(row, column, QTableWidgetItem(value))
-        index = next((i for i, u in enumerate(self.units) if u.id == select_id), 0)
-        if self.units:
-            self.table.selectRow(index)
+        if self.records:
+            self.table.selectRow(next((i for i, r in enumerate(self.records) if r.id == select_id), 0))
+        else:
+            self.new_record()
 
     def selected(self):  # type: ignore[no-untyped-def]
         rows = self.table.selectionModel().selectedRows()
-        return self.units[rows[0].row()] if rows else None
+        return self.records[rows[0].row()] if rows else None
 
     def _show_selected(self) -> None:
-        unit = self.selected()
-        if unit is None:
+        record = self.selected()
+        if record is None:
             return
-        self.editing = unit.id
-        for key, edit in self.edits.items():
-            edit.setText(getattr(unit, key))
-        self.toggle_button.setText("停用(&D)" if unit.active else "启用(&E)")
+        self.editing = record.id
+        self.fill(record)
+        self.toggle_button.setText("停用(&D)" if record.active else "启用(&E)")
         self.toggle_button.setEnabled(True)
 
-    def new_unit(self) -> None:
+    def new_record(self) -> None:
         self.table.clearSelection()
         self.editing = None
-        for edit in self.edits.values():
-            edit.clear()
+        self.clear_form()
         self.toggle_button.setEnabled(False)
-        self.edits["name"].setFocus()
-        self._say("填写新单位的信息后点击“保存”")
+        self._say(f"填写新{self.WHAT}的信息后点击“保存”")
 
     def _say(self, text: str, error: bool = False) -> None:
         self.message.setStyleSheet(_ERROR if error else "color: #1e5b2e;")
         self.message.setText(text)
 
     def save(self) -> None:
-        from bbc_desktop.core.units import save_unit
-
-        values = {key: edit.text() for key, edit in self.edits.items()}
+        current = self.selected() if self.editing is not None else None
         try:
             with self.state.session() as session:
-                unit_id = save_unit(session, self.state.ctx, self.editing, values).id
+                record_id, name = self.store(session, self.editing, current.active if current else True)
         except BbcError as exc:
             self._say(exc.message, error=True)  # nothing saved; what was typed stays
             return
-        name = values["name"].strip()
-        self.refresh(unit_id)
+        self.refresh(record_id)
         self._say(f"已保存“{name}”")
 
     def toggle(self) -> None:
-        from bbc_desktop.core.units import set_unit_active
-
-        unit = self.selected()
-        if unit is None:
+        record = self.selected()
+        if record is None:
             return
         try:
             with self.state.session() as session:
-                set_unit_active(session, self.state.ctx, unit.id, not unit.active)
+                self.set_active(session, record, not record.active)
         except BbcError as exc:
             self._say(exc.message, error=True)
             return
-        self.refresh(unit.id)
-        self._say(f"已{'启用' if not unit.active else '停用'}“{unit.name}”")
+        self.refresh(record.id)
+        name = getattr(record, "name", None) or getattr(record, "title", "")
+        self._say(f"已{'启用' if not record.active else '停用'}“{name}”")
 
 
-class KnowledgeDialog(QDialog):
+class UnitsDialog(_DirectoryDialog):
+    """单位名录: add and edit units (deputy, liaison, phones, address); retire, never delete."""
+
+    COLUMNS = ("单位名称", "分管副职", "联络人", "单位电话", "状态")
+    WHAT = "单位"
+    NOTE = "有工单的单位不删除，只能停用：停用后不再出现在转办的选择中，历史记录不变。"
+
+    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
+        from bbc_desktop.core.units import UNIT_FIELDS
+
+        form = QFormLayout()
+        self.edits: dict[str, QLineEdit] = {}
+        for key, (label, limit) in UNIT_FIELDS.items():
+            edit = QLineEdit()
+            edit.setMaxLength(limit)
+            self.edits[key] = edit
+            form.addRow(label, edit)
+        super().__init__(state, "单位名录", form, parent)
+        self.resize(900, 560)
+        self.table.setObjectName("unitsTable")
+        self.refresh()
+
+    def load(self, session) -> list:  # type: ignore[no-untyped-def]
+        from bbc_desktop.core.units import list_units
+
+        return list_units(session, include_retired=True)
+
+    def row(self, unit) -> tuple[str, ...]:  # type: ignore[no-untyped-def]
+        return (unit.name, unit.deputy, unit.liaison, unit.phone, "在用" if unit.active else "已停用")
+
+    def fill(self, unit) -> None:  # type: ignore[no-untyped-def]
+        for key, edit in self.edits.items():
+            edit.setText(getattr(unit, key))
+
+    def clear_form(self) -> None:
+        for edit in self.edits.values():
+            edit.clear()
+        self.edits["name"].setFocus()
+
+    def store(self, session, record_id: int | None, active: bool) -> tuple[int, str]:  # type: ignore[no-untyped-def]
+        from bbc_desktop.core.units import save_unit
+
+        values = {key: edit.text() for key, edit in self.edits.items()}
+        return save_unit(session, self.state.ctx, record_id, values).id, values["name"].strip()
+
+    def set_active(self, session, unit, active: bool) -> None:  # type: ignore[no-untyped-def]
+        from bbc_desktop.core.units import set_unit_active
+
+        set_unit_active(session, self.state.ctx, unit.id, active)
+
+
+class KnowledgeDialog(_DirectoryDialog):
     """知识库: the back office keeps reusable explanations (title, text, citation); retired, never
     deleted; how often each served is shown."""
 
     COLUMNS = ("标题", "政策法规依据", "使用次数", "状态")
+    WHAT = "条目"
+    NOTE = "办理“解释说明”时可从知识库选用；用过的条目不删除，只能停用。"
 
     def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
         from PySide6.QtWidgets import QPlainTextEdit
 
-        super().__init__(parent)
-        self.state = state
-        self.setWindowTitle("知识库")
-        self.resize(960, 560)
-        self.table = _table(self.COLUMNS)
-        self.table.setObjectName("knowledgeTable")
         self.title_edit = QLineEdit()
         self.title_edit.setMaxLength(100)
         self.text_edit = QPlainTextEdit()
@@ -567,116 +619,45 @@ class KnowledgeDialog(QDialog):
         form.addRow("标题", self.title_edit)
         form.addRow("解释说明内容", self.text_edit)
         form.addRow("政策法规依据", self.citation_edit)
-        self.new_button = QPushButton("新增条目(&N)")
-        self.save_button = QPushButton("保存(&S)")
-        self.toggle_button = QPushButton("停用(&D)")
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.new_button.clicked.connect(self.new_entry)
-        self.save_button.clicked.connect(self.save)
-        self.toggle_button.clicked.connect(self.toggle)
-        self.table.itemSelectionChanged.connect(self._show_selected)
-        buttons = QHBoxLayout()
-        for button in (self.new_button, self.save_button, self.toggle_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        close = QPushButton("关闭")
-        close.clicked.connect(self.accept)
-        buttons.addWidget(close)
-        right = QVBoxLayout()
-        right.addWidget(QLabel("办理“解释说明”时可从知识库选用；用过的条目不删除，只能停用。"))
-        right.addLayout(form)
-        right.addWidget(self.message)
-        body = QHBoxLayout()
-        body.addWidget(self.table, 3)
-        body.addLayout(right, 2)
-        layout = QVBoxLayout(self)
-        layout.addLayout(body, 1)
-        layout.addLayout(buttons)
-        self.entries: list = []
-        self.editing: int | None = None
+        super().__init__(state, "知识库", form, parent)
+        self.resize(960, 560)
+        self.table.setObjectName("knowledgeTable")
         self.refresh()
 
-    def refresh(self, select_id: int | None = None) -> None:
+    def load(self, session) -> list:  # type: ignore[no-untyped-def]
         from bbc_desktop.core.knowledge import list_entries
 
-        with self.state.session() as session:
-            self.entries = list_entries(session, include_retired=True)
-        self.table.setRowCount(len(self.entries))
-        for row, entry in enumerate(self.entries):
-            values = (entry.title, entry.citation, str(entry.uses), "在用" if entry.active else "已停用")
-            for column, value in enumerate(values):
-                self.table.setItem(row, column, QTableWidgetItem(value))
-        if self.entries:
-            self.table.selectRow(next((i for i, e in enumerate(self.entries) if e.id == select_id), 0))
-        else:
-            self.new_entry()
+        return list_entries(session, include_retired=True)
 
-    def selected(self):  # type: ignore[no-untyped-def]
-        rows = self.table.selectionModel().selectedRows()
-        return self.entries[rows[0].row()] if rows else None
+    def row(self, entry) -> tuple[str, ...]:  # type: ignore[no-untyped-def]
+        return (entry.title, entry.citation, str(entry.uses), "在用" if entry.active else "已停用")
 
-    def _show_selected(self) -> None:
-        entry = self.selected()
-        if entry is None:
-            return
-        self.editing = entry.id
+    def fill(self, entry) -> None:  # type: ignore[no-untyped-def]
         self.title_edit.setText(entry.title)
         self.text_edit.setPlainText(entry.text)
         self.citation_edit.setText(entry.citation)
-        self.toggle_button.setText("停用(&D)" if entry.active else "启用(&E)")
-        self.toggle_button.setEnabled(True)
 
-    def new_entry(self) -> None:
-        self.table.clearSelection()
-        self.editing = None
+    def clear_form(self) -> None:
         self.title_edit.clear()
         self.text_edit.clear()
         self.citation_edit.clear()
-        self.toggle_button.setEnabled(False)
         self.title_edit.setFocus()
-        self._say("填写新条目后点击“保存”")
 
-    def _say(self, text: str, error: bool = False) -> None:
-        self.message.setStyleSheet(_ERROR if error else "color: #1e5b2e;")
-        self.message.setText(text)
+    def store(self, session, record_id: int | None, active: bool) -> tuple[int, str]:  # type: ignore[no-untyped-def]
+        from bbc_desktop.core.knowledge import save_entry
 
-    def _values(self) -> dict[str, str]:
-        return {
+        values = {
             "title": self.title_edit.text(),
             "text": self.text_edit.toPlainText(),
             "citation": self.citation_edit.text(),
         }
+        return save_entry(session, self.state.ctx, record_id, values, active).id, values["title"].strip()
 
-    def save(self) -> None:
+    def set_active(self, session, entry, active: bool) -> None:  # type: ignore[no-untyped-def]
         from bbc_desktop.core.knowledge import save_entry
 
-        current = self.selected() if self.editing is not None else None
-        active = current.active if current is not None else True
-        try:
-            with self.state.session() as session:
-                entry_id = save_entry(session, self.state.ctx, self.editing, self._values(), active).id
-        except BbcError as exc:
-            self._say(exc.message, error=True)  # nothing saved; what was typed stays
-            return
-        self.refresh(entry_id)
-        self._say(f"已保存“{self.title_edit.text().strip()}”")
-
-    def toggle(self) -> None:
-        from bbc_desktop.core.knowledge import save_entry
-
-        entry = self.selected()
-        if entry is None:
-            return
         values = {"title": entry.title, "text": entry.text, "citation": entry.citation}
-        try:
-            with self.state.session() as session:
-                save_entry(session, self.state.ctx, entry.id, values, not entry.active)
-        except BbcError as exc:
-            self._say(exc.message, error=True)
-            return
-        self.refresh(entry.id)
-        self._say(f"已{'启用' if not entry.active else '停用'}“{entry.title}”")
+        save_entry(session, self.state.ctx, entry.id, values, active)
 
 
 class HolidaysDialog(QDialog):

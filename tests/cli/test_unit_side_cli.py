@@ -4,26 +4,6 @@ from __future__ import annotations
 
 import subprocess
 
-import pytest
-
-from bbc_desktop.cli import main
-
-
-@pytest.fixture
-def bbc(new_db_url, monkeypatch, capsys):  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("BBC_DB", new_db_url("cli"))
-    monkeypatch.setenv("BBC_NOW", "2026-11-23T09:30")
-
-    def run(*args: str) -> tuple[int, str, str]:
-        try:
-            code = main(list(args))
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
-
 
 def _dispatched(bbc, grade: str = "yellow") -> str:  # type: ignore[no-untyped-def]
     code, out, err = bbc(
