@@ -172,6 +172,7 @@ def unit_scores(
             Ticket.reply_at,
             Ticket.explanation,
             Ticket.satisfaction,
+            Ticket.acknowledged_at,
         )
         .join(Unit, Unit.id == Assignment.unit_id)
         .join(Ticket, Ticket.id == Assignment.ticket_id)
@@ -180,16 +181,20 @@ def unit_scores(
         .where(Ticket.status != "voided")
     ).all()
     ticket_ids = {row.ticket_id for row in assignments}
+    # The current lead's signature is on the ticket; a unit that handed the ticket on signed (or not)
+    # while it held it: that is only in the history, read for those tickets alone.
+    handed_on = {row.ticket_id for row in assignments if row.ended_at is not None}
     acks: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)  # ticket → (recorded, signed)
-    repeated: set[int] = set()
-    if ticket_ids:
+    if handed_on:
         for ticket_id, at, after in session.execute(
             select(Event.ticket_id, Event.at, Event.after).where(
-                Event.kind == "acknowledged", Event.ticket_id.in_(ticket_ids)
+                Event.kind == "acknowledged", Event.ticket_id.in_(handed_on)
             )
         ):
             signed = (after or {}).get("acknowledged_at")
             acks[ticket_id].append((at, datetime.fromisoformat(signed) if signed else at))
+    repeated: set[int] = set()
+    if ticket_ids:
         repeated = set(
             session.scalars(select(TicketLink.linked_id).where(TicketLink.linked_id.in_(ticket_ids)))
         )
@@ -197,12 +202,14 @@ def unit_scores(
         score = unit_score(row.name)
         score.received += 1
         ack_by = datetime.combine(calendar.add_workdays(row.assigned_at.date(), 1).due, datetime.max.time())
-        if any(
-            row.assigned_at <= recorded
-            and (row.ended_at is None or recorded < row.ended_at)
-            and signed <= ack_by
-            for recorded, signed in acks.get(row.ticket_id, ())
-        ):
+        if row.ended_at is None:
+            signed_in_time = row.acknowledged_at is not None and row.acknowledged_at <= ack_by
+        else:
+            signed_in_time = any(
+                row.assigned_at <= recorded < row.ended_at and signed <= ack_by
+                for recorded, signed in acks.get(row.ticket_id, ())
+            )
+        if signed_in_time:
             score.acknowledged += 1
         if row.ended_at is not None:
             continue  # reassigned away: the outcome is the next unit's

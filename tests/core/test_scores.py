@@ -35,6 +35,7 @@ def hand_counted(db, ctx, clock):  # type: ignore[no-untyped-def]
         t3 = _ticket(s, ctx, clock, datetime(2026, 11, 2, 9, 20), "yellow", A, "丙")  # due Mon 11-09
     steps = [
         (datetime(2026, 11, 2, 15, 0), lambda s: u.acknowledge(s, ctx, t1, "张", "phone")),  # A: in time
+        (datetime(2026, 11, 2, 16, 0), lambda s: u.acknowledge(s, ctx, t3, "张", "phone")),  # A: in time, too
         (
             datetime(2026, 11, 3, 9, 0),
             lambda s: u.send_back(s, ctx, t3, "territory", "属柏庄镇"),
@@ -82,11 +83,11 @@ def test_scores_match_the_hand_count(db, clock, hand_counted):
             for x in unit_scores(s, date(2026, 11, 1), date(2026, 11, 30), clock.today(), t.load_calendar(s))
         }
     a, b = scores[A], scores[B]
-    assert (a.received, a.acknowledged, a.kept, a.on_time, a.overdue) == (3, 1, 2, 1, 1)
+    assert (a.received, a.acknowledged, a.kept, a.on_time, a.overdue) == (3, 2, 2, 1, 1)
     assert (a.finished, a.replies, a.visited, a.satisfied, a.repeats) == (2, 2, 2, 2, 1)
     assert (a.send_backs, a.extensions) == (1, 0)
-    # 10·1/3 + 35·1/2 + 10·1 + 25·1 + 10·2/3 + 5·1/2 + 5·1 = 70.0 (of 100)
-    assert a.score == 70.0
+    # 10·2/3 + 35·1/2 + 10·1 + 25·1 + 10·2/3 + 5·1/2 + 5·1 = 73.3 (of 100)
+    assert a.score == 73.3
     assert (b.received, b.acknowledged, b.kept, b.on_time, b.overdue, b.send_backs, b.extensions) == (
         1,
         0,
@@ -132,13 +133,13 @@ def test_the_command_line_prints_json_and_writes_a_workbook(
     assert [d["unit"] for d in data] == [A, B]
     first = data[0]
     assert (first["received"], first["on_time_rate"], first["send_backs"], first["extensions"], first["score"]) == (
-        3, 50.0, 1, 0, 70.0,
+        3, 50.0, 1, 0, 73.3,
     )  # fmt: skip
     target = tmp_path / "考核.xlsx"
     assert bbc(["scores", "--from", "2026-11-01", "--to", "2026-11-30", "-o", str(target)]) == 0
     sheet = load_workbook(target).active
     rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=4, max_row=5)]
-    assert rows[0][:3] == [A, 3, 1] and rows[0][-1] == 70.0
+    assert rows[0][:3] == [A, 3, 2] and rows[0][-1] == 73.3
     assert rows[1][0] == B and rows[1][10] == "—"  # nothing to reply on: not a zero
     assert bbc(["scores", "--from", "2026-11-30", "--to", "2026-11-01"]) == 1
     assert "起始日不能晚于截止日" in capsys.readouterr().err
@@ -156,7 +157,7 @@ def test_the_rectification_report_includes_the_scores(db, clock, hand_counted):
     outline = report_outline(again, "北关区", "北关区“办不成事”反映窗口", {}, date(2026, 12, 1))
     units = next(x for x in outline.sections if x.heading.endswith("承办单位办理情况"))
     table = next(b for b in units.blocks if isinstance(b, Table) and b.rows[0][-1] == "得分")
-    assert table.rows[1] == [A, "3", "33.3%", "50.0%", "1", "0", "100.0%", "70.0"]
+    assert table.rows[1] == [A, "3", "66.7%", "50.0%", "1", "0", "100.0%", "73.3"]
     old = figures.as_dict()
     del old["unit_scores"]  # a report issued before scores existed still opens, without the table
     outline = report_outline(ReportFigures.from_dict(old), "北关区", "窗口", {}, date(2026, 12, 1))
