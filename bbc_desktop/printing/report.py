@@ -104,6 +104,8 @@ def render_report(
                 flowables.append(
                     KeepTogether([p(block.caption, plain), drawing]) if block.caption else drawing
                 )
+                if part.blocks[index + 1 : index + 2]:  # the axis labels hang below the drawing
+                    flowables.append(Spacer(1, 5 * mm))
             else:
                 flowables.append(table(block.rows, block.shares, plain_cells=block.long))
                 # A little air between a table and a table or chart below it; a sentence follows closely.
