@@ -180,24 +180,23 @@ def unit_scores(
         .where(Assignment.assigned_at >= first, Assignment.assigned_at <= last)
         .where(Ticket.status != "voided")
     ).all()
-    ticket_ids = {row.ticket_id for row in assignments}
     # The current lead's signature is on the ticket; a unit that handed the ticket on signed (or not)
-    # while it held it: that is only in the history, read for those tickets alone.
-    handed_on = {row.ticket_id for row in assignments if row.ended_at is not None}
+    # while it held it: that is only in the history, read for those tickets alone (by a join: an IN
+    # list of thousands of ids costs more to compile than to run).
+    handed_on = (
+        select(Assignment.ticket_id)
+        .where(Assignment.role == AssignmentRole.LEAD.value, Assignment.ended_at.is_not(None))
+        .where(Assignment.assigned_at >= first, Assignment.assigned_at <= last)
+    )
     acks: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)  # ticket → (recorded, signed)
-    if handed_on:
-        for ticket_id, at, after in session.execute(
-            select(Event.ticket_id, Event.at, Event.after).where(
-                Event.kind == "acknowledged", Event.ticket_id.in_(handed_on)
-            )
-        ):
-            signed = (after or {}).get("acknowledged_at")
-            acks[ticket_id].append((at, datetime.fromisoformat(signed) if signed else at))
-    repeated: set[int] = set()
-    if ticket_ids:
-        repeated = set(
-            session.scalars(select(TicketLink.linked_id).where(TicketLink.linked_id.in_(ticket_ids)))
+    for ticket_id, at, after in session.execute(
+        select(Event.ticket_id, Event.at, Event.after).where(
+            Event.kind == "acknowledged", Event.ticket_id.in_(handed_on)
         )
+    ):
+        signed = (after or {}).get("acknowledged_at")
+        acks[ticket_id].append((at, datetime.fromisoformat(signed) if signed else at))
+    repeated = set(session.scalars(select(TicketLink.linked_id)))  # repeat reports are few
     for row in assignments:
         score = unit_score(row.name)
         score.received += 1
