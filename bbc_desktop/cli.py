@@ -1348,7 +1348,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except BbcError as exc:
-        print(f"错误：{exc.message}", file=sys.stderr)
+        # One line, whatever the message holds (a listing of problems, or a typed line break echoed
+        # back): a script reads the first line of stderr as the reason.
+        print(
+            "错误：" + "；".join(part.strip() for part in exc.message.splitlines() if part.strip()),
+            file=sys.stderr,
+        )
         return EXIT_USER
     except KeyboardInterrupt:
         print("已取消", file=sys.stderr)

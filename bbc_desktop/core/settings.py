@@ -62,9 +62,14 @@ def check_number_pattern(pattern: str) -> str:
     return pattern
 
 
+def _unknown(key: str) -> str:
+    shown = " ".join(key.split())  # a typed line break or tab is not echoed raw
+    return f"没有名为“{shown}”的设置项" if shown else "请给出设置项的名称"
+
+
 def set_setting(session: Session, key: str, value: str) -> None:
     if key not in DEFAULTS and not key.startswith("internal."):
-        raise ValidationError(f"没有名为“{key}”的设置项")
+        raise ValidationError(_unknown(key))
     if key == "number_pattern":
         check_number_pattern(value)
     if key == "backup_folder":
@@ -101,7 +106,7 @@ def save_settings(session: Session, ctx: Context, values: dict[str, str]) -> dic
     require(session, ctx, Permission.ADMIN)
     unknown = [k for k in values if k not in DEFAULTS]
     if unknown:
-        raise ValidationError(f"没有名为“{unknown[0]}”的设置项")
+        raise ValidationError(_unknown(unknown[0]))
     current = all_settings(session)
     changed = {k: str(v) for k, v in values.items() if str(v) != current.get(k, "")}
     for key, value in changed.items():

@@ -520,3 +520,9 @@ def test_migrate_to_copies_everything_onto_a_new_database(bbc, tmp_path, monkeyp
     monkeypatch.setenv("BBC_DB", source)
     code, _, err = bbc("migrate-to", server)
     assert code == 1 and "已有工单 3 件" in err  # never over work already there
+
+
+def test_an_error_is_one_line_even_when_the_input_had_line_breaks(bbc):
+    """Found by the long fuzzing run: a setting named by a line break echoed it into the message."""
+    assert bbc("settings", "\n", "") == (1, "", "错误：请给出设置项的名称\n")
+    assert bbc("settings", "窗口\n名称", "x") == (1, "", "错误：没有名为“窗口 名称”的设置项\n")
