@@ -453,8 +453,6 @@ def _seed_library(session: Session, now: datetime) -> dict[str, int]:
 class _Generator:
     """Holds the random source, the calendar and the lookup tables; makes one ticket at a time."""
 
-    library: dict[str, int] = {}  # noqa: RUF012  (explanation text → 知识库 entry; set per run)
-
     def __init__(
         self,
         rng: random.Random,
@@ -466,6 +464,7 @@ class _Generator:
         anonymous_ref: int | None,
     ) -> None:
         self.r = rng.random
+        self.library: dict[str, int] = {}  # explanation text → its 知识库 entry (set per run)
         self.cal = calendar
         self.now = now
         self.today = now.date()

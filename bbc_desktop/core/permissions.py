@@ -26,6 +26,7 @@ __all__ = [
     "allowed",
     "logins_exist",
     "require",
+    "right_for",
 ]
 
 
@@ -88,6 +89,16 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     # (Their one decision: a unit's request for more time.)
     Role.LEADER: frozenset({P.VIEW, P.REPORTS, P.AUDIT, P.APPROVE_EXTENSION}),
 }
+
+# The lifecycle steps that need another right than HANDLE (the core checks it, the window greys
+# the button with the reason).
+_STEP_RIGHTS = {"void": P.VOID, "decide_extension": P.APPROVE_EXTENSION}
+
+
+def right_for(action: str) -> Permission:
+    """The right a lifecycle step (``lifecycle.Action``, a str enum) needs."""
+    return _STEP_RIGHTS.get(str(action), P.HANDLE)
+
 
 _CACHE = "bbc_acting_account"
 

@@ -36,7 +36,7 @@ from bbc_desktop.core.domain import (
 )
 from bbc_desktop.core.errors import Conflict, NotFound, TransitionError, ValidationError
 from bbc_desktop.core.lifecycle import Action
-from bbc_desktop.core.permissions import Permission, require
+from bbc_desktop.core.permissions import Permission, require, right_for
 from bbc_desktop.core.units import find_unit
 from bbc_desktop.core.validation import (
     MAX_COMPANY,
@@ -305,9 +305,9 @@ def _resolve(session: Session, ticket: Ticket | str) -> Ticket:
 
 # The steps that need another right than HANDLE (the event kind names the step).
 _PERMISSION_OF = {
-    "voided": Permission.VOID,
-    "extension_approved": Permission.APPROVE_EXTENSION,
-    "extension_refused": Permission.APPROVE_EXTENSION,
+    "voided": right_for(Action.VOID),
+    "extension_approved": right_for(Action.DECIDE_EXTENSION),
+    "extension_refused": right_for(Action.DECIDE_EXTENSION),
 }
 
 

@@ -101,15 +101,6 @@ ACTION_HINTS: dict[Action, str] = {
 NO_TICKET = "请先在队列中选择工单"
 
 
-def _needed() -> dict[Action, Any]:
-    from bbc_desktop.core.permissions import Permission
-
-    return {Action.VOID: Permission.VOID, Action.DECIDE_EXTENSION: Permission.APPROVE_EXTENSION}
-
-
-_NEEDED = _needed()
-
-
 def _conditions(info: dict[str, Any]) -> dict[str, Any]:
     """The keyword arguments of ``lifecycle.require`` from a ticket summary."""
     return {
@@ -189,7 +180,7 @@ class ActionsPanel(QWidget):
 
     def set_ticket(self, info: dict[str, Any] | None) -> None:
         """Enable the steps allowed for ``info`` (a ``core.queries.summary`` dict, ``id`` optional)."""
-        from bbc_desktop.core.permissions import Permission
+        from bbc_desktop.core.permissions import Permission, right_for
 
         self.info = info
         state = self.state
@@ -197,7 +188,7 @@ class ActionsPanel(QWidget):
             button.setEnabled(info is not None and state.can(Permission.PRINT))
         role = f"“{state.role.label}”角色" if state.role is not None else "当前账号"
         for action, button in self.buttons.items():
-            needed = _NEEDED.get(action, Permission.HANDLE)
+            needed = right_for(action)
             if not state.can(needed):
                 reason: str | None = f"{role}无权{needed.label}"
             else:

@@ -419,7 +419,12 @@ class SettingsDialog(FormDialog):
 
 class _DirectoryDialog(QDialog):
     """A list on the left, the chosen record's form on the right, 新增 / 保存 / 停用: records that
-    are retired, never deleted (units, 知识库 entries). Subclasses name the parts that differ."""
+    are retired, never deleted (units, 知识库 entries).
+
+    A subclass sets COLUMNS, WHAT and NOTE, builds its form, and provides: ``load(session)`` (the
+    records, each with ``id`` and ``active``), ``row(record)`` (its cells), ``fill(record)`` and
+    ``clear_form()`` (the form), ``store(session, id_or_None, active)`` (save the form through the
+    core; returns the id and the name) and ``set_active(session, record, active)``."""
 
     COLUMNS: tuple[str, ...] = ()
     WHAT = ""  # what one record is called: "单位", "条目"
@@ -459,29 +464,6 @@ class _DirectoryDialog(QDialog):
         layout.addLayout(buttons)
         self.records: list = []
         self.editing: int | None = None
-
-    # -- what differs ------------------------------------------------------------------------------
-
-    def load(self, session) -> list:  # type: ignore[no-untyped-def]
-        raise NotImplementedError
-
-    def row(self, record) -> tuple[str, ...]:  # type: ignore[no-untyped-def]
-        raise NotImplementedError
-
-    def fill(self, record) -> None:  # type: ignore[no-untyped-def]
-        raise NotImplementedError
-
-    def clear_form(self) -> None:
-        raise NotImplementedError
-
-    def store(self, session, record_id: int | None, active: bool) -> tuple[int, str]:  # type: ignore[no-untyped-def]
-        """Save the form (to ``record_id``, or a new record); its id and name."""
-        raise NotImplementedError
-
-    def set_active(self, session, record, active: bool) -> None:  # type: ignore[no-untyped-def]
-        raise NotImplementedError
-
-    # -- shared ------------------------------------------------------------------------------------
 
     def refresh(self, select_id: int | None = None) -> None:
         with self.state.session() as session:

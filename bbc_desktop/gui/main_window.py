@@ -20,8 +20,10 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QSplitter,
     QToolBar,
+    QToolButton,
     QWidget,
 )
 
@@ -85,6 +87,9 @@ class MainWindow(QMainWindow):
         self.locked = False
         self.backups = False  # made for a real database, not for the demo's
         self.integrity_problem: str | None = None  # what the check after the start found
+        # The reminder banner's batch buttons (built with the panes).
+        self.urge_due_button: QPushButton | None = None
+        self.escalate_due_button: QPushButton | None = None
         # Live queues: another counter's change reaches this window through the change feed; a
         # burst of them (one save writes several rows) becomes one refresh.
         self.live: LiveUpdates | None = None
@@ -727,8 +732,6 @@ class MainWindow(QMainWindow):
         ):
             central.findChild(QWidget, host).layout().addWidget(pane)
         self.splitter.setStretchFactor(1, 1)
-        from PySide6.QtWidgets import QPushButton, QToolButton
-
         central.findChild(QPushButton, "overdueButton").clicked.connect(self.show_overdue)
         central.findChild(QPushButton, "dueTodayButton").clicked.connect(self.show_due_soon)
         self.urge_due_button = central.findChild(QPushButton, "urgeDueButton")
@@ -884,7 +887,7 @@ class MainWindow(QMainWindow):
     def show_reminders(self, figures: Overview) -> None:
         self.last_overview = figures
         unit_side = figures.late_acknowledgement + figures.send_backs + figures.extensions
-        if hasattr(self, "urge_due_button"):
+        if self.urge_due_button is not None and self.escalate_due_button is not None:
             self.urge_due_button.setVisible(figures.urge_due > 0)
             self.escalate_due_button.setVisible(figures.escalation_due > 0)
         if figures.overdue == 0 and figures.due_soon == 0 and unit_side == 0:
@@ -911,42 +914,67 @@ class MainWindow(QMainWindow):
         self.reminder_label.setText("提醒：" + "，".join(parts) + "。")
         self.banner.show()
 
+    def _batch(
+        self,
+        title: str,
+        find: Callable[[], list[str]],
+        ask: Callable[[list[str]], str],
+        act: Callable[[list[str]], object],
+        finished: Callable[[list[str], object], None],
+    ) -> None:
+        """A batch step of the reminder banner: find the tickets and act on them off the GUI thread,
+        with the operator's yes in between; then the counts and the queue are read again."""
+        if self.state is None:
+            return
+
+        def acted(numbers: list[str], result: object) -> None:
+            finished(numbers, result)
+            self.refresh_reminders(quiet=True)
+            if self.queue is not None:
+                self.queue.refresh()
+
+        def found(numbers: list[str]) -> None:
+            if not numbers:
+                self.statusBar().showMessage(f"没有需要{title}的工单", 8000)
+                return
+            if QMessageBox.question(self, f"批量{title}", ask(numbers)) != QMessageBox.StandardButton.Yes:
+                return
+            run_async(lambda: act(numbers), lambda result: acted(numbers, result), self.show_error)
+
+        run_async(find, found, self.show_error)
+
     def urge_due(self) -> None:
         """催办 every overdue ticket whose 催办通知书 has not gone out (one PDF, a page each, to print)."""
         state = self.state
         if state is None:
             return
         from bbc_desktop.core.unit_side import urge_due
+        from bbc_desktop.printing.documents import urge_pdf
 
-        with state.session() as session:
-            numbers = urge_due(session, state.ctx.clock.today())
-        if not numbers:
-            self.statusBar().showMessage("没有需要催办的工单", 8000)
-            return
-        answer = QMessageBox.question(
-            self,
-            "批量催办",
-            f"将向 {len(numbers)} 件超期工单的承办单位发出催办通知书（抄送分管领导），并记入办理记录。继续吗？",
-        )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
+        def find() -> list[str]:
+            with state.session() as session:
+                return urge_due(session, state.ctx.clock.today())
 
-        def make() -> bytes:
-            from bbc_desktop.printing.documents import urge_pdf
-
+        def act(numbers: list[str]) -> bytes:
             with state.session() as session:
                 return urge_pdf(session, state.ctx, numbers, "overdue")
 
-        def done(pdf: bytes) -> None:
+        def finished(numbers: list[str], pdf: object) -> None:
             from bbc_desktop.gui.printing import show_pdf
 
             self.statusBar().showMessage(f"已催办 {len(numbers)} 件", 10000)
-            self.refresh_reminders(quiet=True)
-            if self.queue is not None:
-                self.queue.refresh()
-            show_pdf(state, pdf, f"催办通知书（{len(numbers)} 份）", self)
+            show_pdf(state, pdf, f"催办通知书（{len(numbers)} 份）", self)  # type: ignore[arg-type]
 
-        run_async(make, done, self.show_error)
+        self._batch(
+            "催办",
+            find,
+            lambda numbers: (
+                f"将向 {len(numbers)} 件超期工单的承办单位发出催办通知书（抄送分管领导），"
+                "并记入办理记录。继续吗？"
+            ),
+            act,
+            finished,
+        )
 
     def escalate_due(self) -> None:
         """移交督办 every ticket urged as overdue 5 working days ago and still without a result."""
@@ -956,30 +984,26 @@ class MainWindow(QMainWindow):
         from bbc_desktop.core.tickets import load_calendar
         from bbc_desktop.core.unit_side import ESCALATE_AFTER, escalate_overdue, escalation_due
 
-        with state.session() as session:
-            numbers = escalation_due(session, state.ctx.clock.today(), load_calendar(session))
-        if not numbers:
-            self.statusBar().showMessage("没有需要移交督办的工单", 8000)
-            return
-        answer = QMessageBox.question(
-            self,
-            "批量移交督办",
-            f"{len(numbers)} 件工单催办后满 {ESCALATE_AFTER} 个工作日仍未办结：{'、'.join(numbers[:5])}"
-            + ("等" if len(numbers) > 5 else "")
-            + "。\n\n移交区纪委监委、区委区政府督查局督办（红牌提交区领导），并记入办理记录吗？",
-        )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        try:
+        def find() -> list[str]:
             with state.session() as session:
-                done = escalate_overdue(session, state.ctx, numbers)
-        except BbcError as exc:
-            self.show_error(exc.message)
-            return
-        self.statusBar().showMessage(f"已移交督办 {len(done)} 件", 10000)
-        self.refresh_reminders(quiet=True)
-        if self.queue is not None:
-            self.queue.refresh()
+                return escalation_due(session, state.ctx.clock.today(), load_calendar(session))
+
+        def act(numbers: list[str]) -> list[str]:
+            with state.session() as session:
+                return escalate_overdue(session, state.ctx, numbers)
+
+        self._batch(
+            "移交督办",
+            find,
+            lambda numbers: (
+                f"{len(numbers)} 件工单催办后满 {ESCALATE_AFTER} 个工作日仍未办结："
+                + "、".join(numbers[:5])
+                + ("等" if len(numbers) > 5 else "")
+                + "。\n\n移交区纪委监委、区委区政府督查局督办（红牌提交区领导），并记入办理记录吗？"
+            ),
+            act,
+            lambda _numbers, done: self.statusBar().showMessage(f"已移交督办 {len(done)} 件", 10000),  # type: ignore[arg-type]
+        )
 
     def export_all(self) -> None:
         state = self.state

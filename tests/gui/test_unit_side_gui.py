@@ -229,7 +229,8 @@ def test_the_banner_urges_and_escalates_in_batch(qtbot, window, db, clock, messa
     assert preview.document.pages == 2
     preview.close()
     state.ctx.clock.set(datetime(2026, 12, 4, 9, 0))
-    window.escalate_due()
+    window.escalate_due()  # the question is answered Yes; the work runs in the background
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage() == "已移交督办 2 件", timeout=10000)
     with state.session() as s:
         assert [t.get_ticket(s, n).status for n in numbers] == ["escalated", "escalated"]
         assert overview(s, state.ctx.clock.today(), load_calendar(s)).escalation_due == 0
