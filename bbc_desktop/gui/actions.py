@@ -718,6 +718,12 @@ class ActionDialog(QDialog):
         if isinstance(decision, QComboBox) and isinstance(notified, QComboBox):
             notified.setPlaceholderText("请选择告知方式")
             notified.setCurrentIndex(-1)
+            # The reporter is told of an approved extension only: refusing leaves the choice aside.
+            decision.currentIndexChanged.connect(
+                lambda: notified.setEnabled(
+                    not facts.anonymous and self.value("decision") != Decision.REFUSE.value
+                )
+            )
             if facts.anonymous:
                 notified.setEnabled(False)
                 notified.setPlaceholderText("匿名反映，无法告知")

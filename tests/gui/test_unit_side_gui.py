@@ -63,7 +63,10 @@ def test_the_extension_form_previews_the_new_deadline_and_the_decision_records_t
     decide = open_dialog(qtbot, state, number, A.DECIDE_EXTENSION)
     assert "区住建局申请延期 3 个工作日：涉及多部门会商" in decide.fields["request"].text()
     assert "延至 2026年10月10日" in decide.fields["request"].text()
+    _choose(decide.fields["decision"], Decision.REFUSE.value)
+    assert not decide.fields["notified"].isEnabled()  # only an approval is told to the reporter
     _choose(decide.fields["decision"], Decision.APPROVE.value)
+    assert decide.fields["notified"].isEnabled()
     ok(qtbot, decide)
     assert "告知反映人" in decide.error_label.text() and decide.isVisible()
     _choose(decide.fields["notified"], "phone")
